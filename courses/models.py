@@ -1,0 +1,299 @@
+"""Topics, the regional curriculum, trainings and their sessions."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Topic(models.Model):
+    """One of the center's thematic areas, shared by modules, documents and experts."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Curriculum(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        ARCHIVED = "archived", _("Archived")
+
+    title = models.CharField(_("title"), max_length=200)
+    version = models.CharField(_("version"), max_length=20)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-approved_on", "-id"]
+        verbose_name = _("curriculum")
+        verbose_name_plural = _("curricula")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "version"], name="curriculum_title_version"),
+            # Exactly one curriculum is "the" public curriculum at a time.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="approved"),
+                name="curriculum_one_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    def clean(self) -> None:
+        if self.status == self.Status.APPROVED and not self.approved_on:
+            raise ValidationError({"approved_on": _("An approved curriculum needs its date.")})
+
+
+class Module(models.Model):
+    curriculum = models.ForeignKey(
+        Curriculum, on_delete=models.CASCADE, related_name="modules", verbose_name=_("curriculum")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="modules", verbose_name=_("topic")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    learning_outcomes = models.TextField(_("learning outcomes"), blank=True)
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    delivery_methods = models.CharField(_("delivery methods"), max_length=255, blank=True)
+    audience = models.CharField(_("audience"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["curriculum", "position", "code"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [
+            models.UniqueConstraint(fields=["curriculum", "code"], name="module_code_unique"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="module_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Training(models.Model):
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for registration")
+        CLOSED = "closed", _("Registration closed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # Statuses in which the public sees the training.
+    PUBLIC_STATUSES = (Status.OPEN, Status.CLOSED, Status.COMPLETED, Status.CANCELLED)
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    modules = models.ManyToManyField(
+        Module, blank=True, related_name="trainings", verbose_name=_("modules covered")
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON
+    )
+    venue_city = models.CharField(_("venue city"), max_length=100, blank=True)
+    venue_country = CountryField(_("venue country"), blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    languages = models.JSONField(
+        _("working languages"),
+        default=list,
+        blank=True,
+        help_text=_("Language codes, e.g. en, ru, ar."),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), default=20)
+    waitlist_enabled = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When the training is full, new registrants join a waiting list."),
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    requires_approval = models.BooleanField(_("requires approval"), default=False)
+    target_regions = models.ManyToManyField(
+        "core.Region", blank=True, related_name="trainings", verbose_name=_("target regions")
+    )
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance %"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+    )
+    min_hours = models.DecimalField(
+        _("minimum hours"), max_digits=5, decimal_places=1, default=Decimal("0")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["start_date", "title"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="training_end_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="training_capacity_min_1"),
+            models.CheckConstraint(
+                condition=Q(min_attendance_percent__lte=100),
+                name="training_min_attendance_max_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gte=F("registration_opens_at")),
+                name="training_registration_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:training_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors.setdefault("end_date", []).append(_("The end date is before the start date."))
+        if self.capacity is not None and self.capacity < 1:
+            errors.setdefault("capacity", []).append(_("Capacity must be at least 1."))
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at < self.registration_opens_at
+        ):
+            errors.setdefault("registration_closes_at", []).append(
+                _("Registration closes before it opens.")
+            )
+        if self.format in (self.Format.IN_PERSON, self.Format.HYBRID) and not self.venue_city:
+            errors.setdefault("venue_city", []).append(
+                _("An in-person or hybrid training needs a venue city.")
+            )
+        if self.format in (self.Format.ONLINE, self.Format.HYBRID) and not self.online_url:
+            errors.setdefault("online_url", []).append(
+                _("An online or hybrid training needs its online link.")
+            )
+        valid_languages = {code for code, _name in settings.LANGUAGES}
+        unknown = [code for code in self.languages or [] if code not in valid_languages]
+        if unknown:
+            errors.setdefault("languages", []).append(
+                _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == self.Format.ONLINE
+
+    def registration_is_open(self, now: dt.datetime | None = None) -> bool:
+        """Open status, inside the registration window, and not yet started."""
+        now = now or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now > self.registration_closes_at:
+            return False
+        return timezone.localdate(now) <= self.end_date
+
+    def language_names(self) -> list[str]:
+        names = dict(settings.LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages or []]
+
+
+class Session(models.Model):
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("training")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    module = models.ForeignKey(
+        Module,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("module"),
+    )
+    trainers = models.ManyToManyField(
+        "experts.Expert", blank=True, related_name="sessions", verbose_name=_("trainers")
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training} — {self.title}"
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors.setdefault("ends_at", []).append(_("A session must end after it starts."))
+        if self.training_id and self.starts_at and self.ends_at:
+            training = self.training
+            if timezone.localdate(self.starts_at) < training.start_date:
+                errors.setdefault("starts_at", []).append(
+                    _("The session starts before the training's first day.")
+                )
+            if timezone.localdate(self.ends_at) > training.end_date:
+                errors.setdefault("ends_at", []).append(
+                    _("The session ends after the training's last day.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hours(self) -> Decimal:
+        seconds = (self.ends_at - self.starts_at).total_seconds()
+        return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.1"))

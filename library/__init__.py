@@ -1,0 +1,1 @@
+"""The electronic library (documents with access levels) — built in its own issue."""

@@ -1,0 +1,185 @@
+"""Participants, their registrations and attendance."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def new_manage_token() -> str:
+    """An unguessable token for the manage link (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class Participant(models.Model):
+    """A person, one row per e-mail address whatever its letter case."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    class OrganisationType(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        NGO = "ngo", _("Non-governmental organisation")
+        INTERNATIONAL = "international", _("International organisation")
+        ACADEMIA = "academia", _("Academia")
+        OTHER = "other", _("Other")
+
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    nationality = CountryField(_("country of nationality"))
+    country_of_residence = CountryField(_("country of residence"))
+    organisation = models.CharField(_("organisation"), max_length=200)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=15, choices=OrganisationType.choices
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="participant_email_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["nationality"]), models.Index(fields=["gender"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class Registration(models.Model):
+    """A participant × training, with the status machine of DESIGN.md.
+
+    Change ``status`` only through ``participants.services``: they hold the
+    training's row lock while counting seats.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        REJECTED = "rejected", _("Not accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Public form")
+        API = "api", _("API")
+        STAFF = "staff", _("Staff")
+        DEMO = "demo", _("Demo data")
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("participant"),
+    )
+    training = models.ForeignKey(
+        "courses.Training",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("training"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    token = models.CharField(
+        _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.WEB
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    status_changed_at = models.DateTimeField(_("status changed"))
+    # The waiting list is first come, first served by this time.
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "training"], name="registration_once_per_training"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["training", "status"]),
+            models.Index(fields=["training", "status", "waitlisted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.training}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("participants:manage", kwargs={"token": self.token})
+
+    def get_manage_url(self) -> str:
+        """The absolute manage link, for e-mails."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class Attendance(models.Model):
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        "courses.Session",
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("session"),
+    )
+    present = models.BooleanField(_("present"), default=False)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="attendance_once_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.participant} @ {self.session}"

@@ -1,0 +1,1 @@
+"""The ground floor: regions, roles, domain errors, shared helpers. Imports no app."""

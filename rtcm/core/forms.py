@@ -1,0 +1,22 @@
+from django import forms
+
+
+def style_fields(form: forms.BaseForm) -> None:
+    """Give each widget its Bootstrap class, marking invalid ones for screen readers too.
+
+    Forms call it at the end of ``__init__`` and again after ``full_clean``.
+    """
+    errors = form._errors or {}  # not .errors: that would validate an unbound form
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = css
+        if name in errors:
+            widget.attrs["class"] += " is-invalid"
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"id_{name}-errors"

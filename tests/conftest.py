@@ -1,0 +1,64 @@
+"""Shared fixtures.
+
+Tests run on whatever ``DATABASE_URL`` names (SQLite when unset). Celery tasks
+run eagerly in every test but those marked ``integration``, which send them to
+the real broker and a real worker process. Integration tests need PostgreSQL
+and Redis: without them they are skipped with the reason — except under
+``CI=true``, where such a skip is a failure.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from rtcm.celery import app as celery_app
+
+
+def _stack_missing_reason() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    if not settings.CELERY_BROKER_URL:
+        return "needs Redis: set CELERY_BROKER_URL=redis://…"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
+    except Exception as error:
+        return f"Redis at {settings.CELERY_BROKER_URL} does not answer: {error}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _stack_missing_reason()
+    if reason is None:
+        return
+    for item in items:
+        if "integration" in item.keywords:
+            if os.environ.get("CI") == "true":
+                item.add_marker(
+                    pytest.mark.usefixtures("_fail_integration_without_stack"),
+                )
+            else:
+                item.add_marker(pytest.mark.skip(reason=f"integration test {reason}"))
+
+
+@pytest.fixture
+def _fail_integration_without_stack():
+    pytest.fail(f"CI=true: integration tests must run, but this run {_stack_missing_reason()}")
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Eager tasks unless the test is an integration test."""
+    eager = "integration" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://rtcm.example.org"

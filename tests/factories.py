@@ -1,0 +1,135 @@
+"""Factories for tests: every object valid by default, with names in many scripts."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from courses.models import Curriculum, Module, Session, Topic, Training
+from experts.models import Expert
+from participants.models import Participant, Registration
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class CurriculumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Curriculum
+
+    title = "Regional curriculum on migration management"
+    version = factory.Sequence(lambda n: f"1.{n}")
+    status = Curriculum.Status.DRAFT
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Module
+
+    curriculum = factory.SubFactory(CurriculumFactory)
+    code = factory.Sequence(lambda n: f"M{n:02d}")
+    title = factory.Sequence(lambda n: f"Module {n}")
+    topic = factory.SubFactory(TopicFactory)
+    hours = 6
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    """An open in-person training starting in a month, registration open."""
+
+    class Meta:
+        model = Training
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Training on readmission {n}")
+    slug = factory.Sequence(lambda n: f"training-{n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda t: t.start_date + dt.timedelta(days=2))
+    format = Training.Format.IN_PERSON
+    venue_city = "Tashkent"
+    venue_country = "UZ"
+    languages = factory.LazyFunction(lambda: ["en", "ru"])
+    capacity = 20
+    status = Training.Status.OPEN
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    training = factory.SubFactory(TrainingFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyAttribute(
+        lambda s: timezone.make_aware(dt.datetime.combine(s.training.start_date, dt.time(9, 30)))
+    )
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=3))
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Expert
+
+    given_name = "Гульнара"
+    family_name = factory.Sequence(lambda n: f"Эксперт{n}")
+    slug = factory.Sequence(lambda n: f"expert-{n}")
+    email = factory.Sequence(lambda n: f"expert{n}@example.org")
+    country = "KZ"
+    status = Expert.Status.ACTIVE
+    public_profile_consent_at = factory.LazyFunction(timezone.now)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    given_name = "Ləman"
+    family_name = factory.Sequence(lambda n: f"Məmmədova{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    gender = Participant.Gender.FEMALE
+    nationality = "AZ"
+    country_of_residence = "AZ"
+    organisation = "State Migration Service"
+    organisation_type = Participant.OrganisationType.GOVERNMENT
+    preferred_language = "en"
+    consent_given_at = factory.LazyFunction(timezone.now)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A row written directly (no service): for reads. Use services to test rules."""
+
+    class Meta:
+        model = Registration
+
+    participant = factory.SubFactory(ParticipantFactory)
+    training = factory.SubFactory(TrainingFactory)
+    status = Registration.Status.CONFIRMED
+    submitted_at = factory.LazyFunction(timezone.now)
+    status_changed_at = factory.LazyFunction(timezone.now)
+    waitlisted_at = factory.LazyAttribute(
+        lambda r: timezone.now() if r.status == Registration.Status.WAITLISTED else None
+    )
+
+
+def person_data(**overrides) -> dict:
+    """What the registration form posts, valid by default."""
+    data = {
+        "given_name": "Нурлан",
+        "family_name": "Абдуллаев",
+        "email": "nurlan@example.org",
+        "phone": "+998 71 123 45 67",
+        "gender": "male",
+        "nationality": "UZ",
+        "country_of_residence": "UZ",
+        "organisation": "Ministry of Internal Affairs",
+        "organisation_type": "government",
+        "position": "Inspector",
+        "preferred_language": "ru",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
