@@ -64,7 +64,7 @@ def manage(request, token):
     registration = selectors.registration_get_by_token(token=token)
     if registration is None:
         raise Http404
-    cancel_form = CancelForm(request.POST or None)
+    cancel_form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and cancel_form.is_valid():
         try:
             services.registration_cancel(registration=registration)

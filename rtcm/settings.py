@@ -162,6 +162,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 MEDIA_ROOT = VAR_DIR / "media"
+if DEBUG:
+    # The embedded mode works from an empty var/; production runs collectstatic.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -228,6 +231,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "rtcm.core.api.country_choices",
+        "TrainingStatusEnum": "courses.models.Training.Status",
+        "RegistrationStatusEnum": "participants.models.Registration.Status",
+    },
 }
 
 # --- Security ----------------------------------------------------------------

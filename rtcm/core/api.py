@@ -28,3 +28,10 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     return response
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """One enum name for every country field in the OpenAPI schema."""
+    from django_countries import countries
+
+    return [(country.code, country.name) for country in countries]

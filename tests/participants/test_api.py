@@ -1,0 +1,160 @@
+"""The API: public reads and submission; coordinators' list and actions."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.test import APIClient
+
+from participants.models import Registration
+from rtcm.core.roles import COORDINATOR
+from tests.factories import ModuleFactory, RegistrationFactory, SessionFactory, TrainingFactory, person_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()
+
+
+@pytest.fixture
+def coordinator():
+    user = User.objects.create_user("coord", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=COORDINATOR))
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def other_staff():
+    """Staff, but not a coordinator (say, a librarian)."""
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("lib", password="x", is_staff=True))
+    return client
+
+
+def submit_payload(**overrides):
+    data = person_data(**overrides)
+    data["consent"] = True
+    return data
+
+
+def test_anyone_lists_public_trainings_with_seats_left(anonymous):
+    training = TrainingFactory(capacity=5)
+    TrainingFactory(status="draft")
+    RegistrationFactory(training=training)
+    response = anonymous.get("/api/v1/trainings/")
+    assert response.status_code == 200
+    [item] = response.json()["results"]
+    assert item["slug"] == training.slug
+    assert item["seats_left"] == 4
+    assert item["registration_open"] is True
+
+
+def test_training_list_query_count_is_constant(anonymous, django_assert_num_queries):
+    def add():
+        training = TrainingFactory()
+        training.modules.add(ModuleFactory())
+        RegistrationFactory(training=training)
+
+    add()
+    with django_assert_num_queries(4):  # count, page, regions, modules+topic
+        anonymous.get("/api/v1/trainings/")
+    for _ in range(8):
+        add()
+    with django_assert_num_queries(4):
+        anonymous.get("/api/v1/trainings/")
+
+
+def test_training_detail_has_the_agenda(anonymous):
+    session = SessionFactory(title="Labour migration schemes")
+    response = anonymous.get(f"/api/v1/trainings/{session.training.slug}/")
+    assert response.json()["sessions"][0]["title"] == "Labour migration schemes"
+
+
+def test_api_submission_registers_and_returns_the_manage_link(anonymous):
+    training = TrainingFactory()
+    response = anonymous.post(
+        f"/api/v1/trainings/{training.slug}/register/", submit_payload(), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    registration = Registration.objects.get()
+    assert body["status"] == "confirmed"
+    assert body["manage_url"].endswith(registration.get_absolute_url())
+    assert registration.source == "api"
+
+
+def test_api_submission_names_the_bad_fields(anonymous):
+    training = TrainingFactory()
+    response = anonymous.post(
+        f"/api/v1/trainings/{training.slug}/register/",
+        submit_payload(email="nope", nationality="XX", consent=False),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"email", "nationality"} <= set(response.json())
+    assert Registration.objects.count() == 0
+
+
+def test_api_duplicate_submission_is_409_naming_the_email(anonymous):
+    training = TrainingFactory()
+    url = f"/api/v1/trainings/{training.slug}/register/"
+    anonymous.post(url, submit_payload(email="a@example.org"), format="json")
+    response = anonymous.post(url, submit_payload(email="A@EXAMPLE.ORG"), format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "already_registered"
+    assert "email" in response.json()
+    assert Registration.objects.count() == 1
+
+
+def test_api_submission_to_a_closed_training_is_409(anonymous):
+    training = TrainingFactory(status="closed")
+    response = anonymous.post(
+        f"/api/v1/trainings/{training.slug}/register/", submit_payload(), format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "registration_closed"
+
+
+def test_registrations_are_for_coordinators_only(anonymous, other_staff, coordinator):
+    RegistrationFactory()
+    assert anonymous.get("/api/v1/registrations/").status_code in (401, 403)
+    assert other_staff.get("/api/v1/registrations/").status_code == 403
+    assert coordinator.get("/api/v1/registrations/").status_code == 200
+
+
+def test_registration_list_query_count_is_constant(coordinator, django_assert_num_queries):
+    RegistrationFactory()
+    # session user is forced: groups check, count, page
+    with django_assert_num_queries(3):
+        coordinator.get("/api/v1/registrations/")
+    for _ in range(10):
+        RegistrationFactory()
+    with django_assert_num_queries(3):
+        coordinator.get("/api/v1/registrations/")
+
+
+def test_coordinator_approves_and_rejects_through_actions(coordinator):
+    training = TrainingFactory(requires_approval=True, capacity=1)
+    first = RegistrationFactory(training=training, status="pending")
+    second = RegistrationFactory(training=training, status="pending")
+    response = coordinator.post(f"/api/v1/registrations/{first.pk}/approve/")
+    assert response.json()["status"] == "confirmed"
+    response = coordinator.post(
+        f"/api/v1/registrations/{second.pk}/reject/", {"reason": "Quota for your country is full."}
+    )
+    assert response.json()["status"] == "rejected"
+    assert response.json()["decision_reason"] == "Quota for your country is full."
+    again = coordinator.post(f"/api/v1/registrations/{first.pk}/approve/")
+    assert again.status_code == 409
+    assert again.json()["code"] == "invalid_transition"
+
+
+def test_openapi_schema_and_docs_are_served(anonymous):
+    schema = anonymous.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/trainings/{slug}/register/" in schema.content
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()
