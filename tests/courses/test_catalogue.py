@@ -26,7 +26,9 @@ def test_catalogue_lists_public_upcoming_trainings_only(client):
     TrainingFactory(title="Open one")
     TrainingFactory(title="Draft one", status="draft")
     past_start = timezone.localdate() - dt.timedelta(days=60)
-    TrainingFactory(title="Past one", status="completed", start_date=past_start, end_date=past_start)
+    TrainingFactory(
+        title="Past one", status="completed", start_date=past_start, end_date=past_start
+    )
     response = client.get(reverse("courses:training_list"))
     assert titles(response) == ["Open one"]
     past = client.get(reverse("courses:training_list"), {"past": "on"})
@@ -39,10 +41,14 @@ def test_catalogue_filters_by_topic_region_format_and_month(client):
     topic = TopicFactory(slug="labour-migration")
     module = ModuleFactory(topic=topic)
     start = timezone.localdate() + dt.timedelta(days=40)
-    a = TrainingFactory(title="A", format="online", online_url="https://meet.example.org/a", venue_city="")
+    a = TrainingFactory(
+        title="A", format="online", online_url="https://meet.example.org/a", venue_city=""
+    )
     a.modules.add(module)
     a.target_regions.add(Region.objects.get(code="central-asia"))
-    b = TrainingFactory(title="B", start_date=start + dt.timedelta(days=70), end_date=start + dt.timedelta(days=71))
+    b = TrainingFactory(
+        title="B", start_date=start + dt.timedelta(days=70), end_date=start + dt.timedelta(days=71)
+    )
     b.target_regions.add(Region.objects.get(code="middle-east"))
     url = reverse("courses:training_list")
     assert titles(client.get(url, {"topic": "labour-migration"})) == ["A"]

@@ -6,7 +6,13 @@ from rest_framework.test import APIClient
 
 from participants.models import Registration
 from rtcm.core.roles import COORDINATOR
-from tests.factories import ModuleFactory, RegistrationFactory, SessionFactory, TrainingFactory, person_data
+from tests.factories import (
+    ModuleFactory,
+    RegistrationFactory,
+    SessionFactory,
+    TrainingFactory,
+    person_data,
+)
 
 pytestmark = pytest.mark.django_db
 

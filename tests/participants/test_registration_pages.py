@@ -52,7 +52,10 @@ def test_registering_twice_any_case_shows_a_message_beside_the_email(client):
 
 def test_closed_training_shows_closed_and_refuses_posts(client):
     training = TrainingFactory(status="closed")
-    assert "Registration for this training is closed" in client.get(register_url(training)).content.decode()
+    assert (
+        "Registration for this training is closed"
+        in client.get(register_url(training)).content.decode()
+    )
     client.post(register_url(training), person_data())
     assert Registration.objects.count() == 0
 
@@ -124,4 +127,7 @@ def test_no_cancel_button_once_the_training_is_completed(client):
 def test_manage_page_shows_the_agenda(client):
     session = SessionFactory(title="Readmission agreements in practice")
     registration = RegistrationFactory(training=session.training)
-    assert "Readmission agreements in practice" in client.get(registration.get_absolute_url()).content.decode()
+    assert (
+        "Readmission agreements in practice"
+        in client.get(registration.get_absolute_url()).content.decode()
+    )

@@ -73,7 +73,9 @@ def test_reject_keeps_the_reason():
     assert registration.decision_reason == "Profile does not match the target audience."
 
 
-@pytest.mark.parametrize("email", ["nurlan@example.org", "NURLAN@Example.ORG", " Nurlan@example.org "])
+@pytest.mark.parametrize(
+    "email", ["nurlan@example.org", "NURLAN@Example.ORG", " Nurlan@example.org "]
+)
 def test_same_email_any_case_is_already_registered(email):
     training = TrainingFactory()
     submit(training, email="nurlan@example.org")
