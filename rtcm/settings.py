@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "participants",
     "library",
     "experts",
+    "rtcm.demo",
 ]
 
 MIDDLEWARE = [

@@ -29,23 +29,15 @@ def _stack_missing_reason() -> str | None:
     return None
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_runtest_setup(item):
+    if "integration" not in item.keywords:
+        return
     reason = _stack_missing_reason()
     if reason is None:
         return
-    for item in items:
-        if "integration" in item.keywords:
-            if os.environ.get("CI") == "true":
-                item.add_marker(
-                    pytest.mark.usefixtures("_fail_integration_without_stack"),
-                )
-            else:
-                item.add_marker(pytest.mark.skip(reason=f"integration test {reason}"))
-
-
-@pytest.fixture
-def _fail_integration_without_stack():
-    pytest.fail(f"CI=true: integration tests must run, but this run {_stack_missing_reason()}")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true: integration tests must run, but this one {reason}")
+    pytest.skip(f"integration test {reason}")
 
 
 @pytest.fixture(autouse=True)
