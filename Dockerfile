@@ -23,7 +23,7 @@ COPY library ./library
 COPY experts ./experts
 COPY manage.py ./
 # setuptools<81 and wheel without build isolation: xstatic-bootstrap's sdist needs pkg_resources.
-RUN pip install --upgrade pip "setuptools>=69,<81" wheel \
+RUN pip install --upgrade pip "setuptools>=77,<81" wheel \
  && pip install --no-build-isolation . \
  && useradd --system --home /var/lib/rtcm rtcm \
  && mkdir -p /var/lib/rtcm && chown rtcm /var/lib/rtcm \

@@ -13,7 +13,7 @@ $(BIN)/python:
 # Reinstall when pyproject.toml changes. setuptools<81 and wheel in the venv, and
 # no build isolation: xstatic-bootstrap's sdist imports pkg_resources to build.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip "setuptools>=69,<81" wheel
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77,<81" wheel
 	$(BIN)/pip install --quiet --no-build-isolation -e ".[dev]"
 	touch $(STAMP)
 
