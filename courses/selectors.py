@@ -10,18 +10,48 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.apps import apps
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from courses.models import Curriculum, Module, Session, Topic, Training
 
 
+def _registrations_count(status: str) -> Coalesce:
+    """A correlated subquery counting one training's registrations in ``status``.
+
+    A subquery rather than ``Count()`` over a join: the database then counts
+    only for the rows a page shows (through the ``training, status`` index),
+    not for every training before the LIMIT. Registration is looked up by name:
+    participants sits above courses.
+    """
+    registration = apps.get_model("participants", "Registration")
+    counted = (
+        registration.objects.filter(training=OuterRef("pk"), status=status)
+        .order_by()
+        .values("training")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _with_seats(queryset: QuerySet[Training]) -> QuerySet[Training]:
     """Annotate seats taken (confirmed), seats left and the waiting list's length."""
     return queryset.annotate(
-        seats_taken=Count("registrations", filter=Q(registrations__status="confirmed")),
-        waitlist_length=Count("registrations", filter=Q(registrations__status="waitlisted")),
+        seats_taken=_registrations_count("confirmed"),
+        waitlist_length=_registrations_count("waitlisted"),
     ).annotate(seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0)))
 
 
@@ -89,7 +119,8 @@ def training_list_public(*, filters: CatalogueFilters | None = None) -> QuerySet
 
 
 def training_list_upcoming(*, limit: int = 6) -> list[Training]:
-    return list(training_list_public()[:limit])
+    """For the home page: upcoming and running trainings, cancelled ones left out."""
+    return list(training_list_public().exclude(status=Training.Status.CANCELLED)[:limit])
 
 
 def training_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Training]:

@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # process but the dev server answers requests in threads.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
+# The embedded mode caches in process memory; the stack shares Redis between processes.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -260,3 +263,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- RTCM ------------------------------------------------------------------
+# How long the home page's figures (trainings held, people trained) are cached.
+RTCM_TOTALS_CACHE_SECONDS = env.int("RTCM_TOTALS_CACHE_SECONDS", default=600)

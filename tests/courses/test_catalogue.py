@@ -113,6 +113,7 @@ def test_draft_training_page_is_404_for_the_public_but_previewable_by_staff(clie
 
 def test_home_shows_upcoming_trainings_and_totals(client):
     TrainingFactory(title="Border management basics")
+    TrainingFactory(title="Called off", status="cancelled")
     held_start = timezone.localdate() - dt.timedelta(days=30)
     held = TrainingFactory(status="completed", start_date=held_start, end_date=held_start)
     RegistrationFactory(training=held)
@@ -120,6 +121,7 @@ def test_home_shows_upcoming_trainings_and_totals(client):
     RegistrationFactory(training=held, status="cancelled")
     response = client.get(reverse("home"))
     assert "Border management basics" in response.content.decode()
+    assert "Called off" not in response.content.decode()
     assert response.context["totals"] == {
         "trainings_held": 1,
         "participants_trained": 2,
@@ -134,3 +136,10 @@ def test_pages_carry_lang_and_dir_of_the_active_language(client, language, direc
     assert f'<html lang="{language}" dir="{direction}">' in page
     if direction == "rtl":
         assert "bootstrap.rtl.min.css" in page
+
+
+def test_full_training_card_says_waiting_list_open(client):
+    training = TrainingFactory(title="Full one", capacity=1)
+    RegistrationFactory(training=training)
+    page = client.get(reverse("courses:training_list")).content.decode()
+    assert "Full — waiting list open" in page
