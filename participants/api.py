@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from courses import selectors as course_selectors
 from participants import services
-from participants.forms import PERSON_FIELDS, RegistrationForm
-from participants.models import Participant, Registration
+from participants.forms import RegistrationForm
+from participants.models import PERSON_FIELDS, Participant, Registration
 from rtcm.core.permissions import IsCoordinator
 
 

@@ -3,22 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Participant
+from participants.models import PERSON_FIELDS, Participant
 from rtcm.core.forms import style_fields
-
-PERSON_FIELDS = [
-    "given_name",
-    "family_name",
-    "email",
-    "phone",
-    "gender",
-    "nationality",
-    "country_of_residence",
-    "organisation",
-    "organisation_type",
-    "position",
-    "preferred_language",
-]
 
 
 class RegistrationForm(forms.Form):

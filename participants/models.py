@@ -16,6 +16,22 @@ def new_manage_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# What a person tells about themselves when registering (form, API, service).
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "gender",
+    "nationality",
+    "country_of_residence",
+    "organisation",
+    "organisation_type",
+    "position",
+    "preferred_language",
+]
+
+
 class Participant(models.Model):
     """A person, one row per e-mail address whatever its letter case."""
 

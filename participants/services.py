@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from courses.models import Training
 from participants import selectors
-from participants.models import Participant, Registration
+from participants.models import PERSON_FIELDS, Participant, Registration
 from participants.tasks import send_registration_email
 from rtcm.core.errors import (
     AlreadyRegistered,
@@ -28,21 +28,6 @@ from rtcm.core.errors import (
 )
 
 Status = Registration.Status
-
-# Fields of a participant's record that a registration form fills in.
-PARTICIPANT_FIELDS = (
-    "given_name",
-    "family_name",
-    "email",
-    "phone",
-    "gender",
-    "nationality",
-    "country_of_residence",
-    "organisation",
-    "organisation_type",
-    "position",
-    "preferred_language",
-)
 
 
 def _lock_training(training_id: int) -> Training:
@@ -59,7 +44,7 @@ def participant_get_or_create(*, data: dict[str, Any]) -> Participant:
     email = data["email"].strip()
     participant = Participant.objects.filter(email__iexact=email).first()
     if participant is None:
-        values = {field: data[field] for field in PARTICIPANT_FIELDS if field in data}
+        values = {field: data[field] for field in PERSON_FIELDS if field in data}
         values["email"] = email
         participant = Participant(consent_given_at=timezone.now(), **values)
         participant.full_clean(validate_constraints=False)
@@ -72,7 +57,7 @@ def participant_get_or_create(*, data: dict[str, Any]) -> Participant:
             participant = Participant.objects.get(email__iexact=email)
         return participant
     changed = [
-        field for field in PARTICIPANT_FIELDS if data.get(field) and not getattr(participant, field)
+        field for field in PERSON_FIELDS if data.get(field) and not getattr(participant, field)
     ]
     for field in changed:
         setattr(participant, field, data[field])
