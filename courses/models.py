@@ -146,6 +146,18 @@ class Training(models.Model):
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    quota_release_at = models.DateTimeField(
+        _("quotas open to everyone at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "From this time seats left in a region's quota go to anyone waiting, "
+            "longest-waiting first."
+        ),
+    )
+    quotas_released_at = models.DateTimeField(
+        _("quotas released"), null=True, blank=True, editable=False
+    )
     requires_approval = models.BooleanField(_("requires approval"), default=False)
     target_regions = models.ManyToManyField(
         "core.Region", blank=True, related_name="trainings", verbose_name=_("target regions")
@@ -238,6 +250,12 @@ class Training(models.Model):
             return False
         return timezone.localdate(now) <= self.end_date
 
+    def quotas_are_released(self, now: dt.datetime | None = None) -> bool:
+        """Past the release time, quota seats are open to everyone."""
+        if self.quota_release_at is None:
+            return False
+        return (now or timezone.now()) >= self.quota_release_at
+
     def language_names(self) -> list[str]:
         names = dict(settings.LANGUAGES)
         return [str(names.get(code, code)) for code in self.languages or []]
@@ -297,3 +315,70 @@ class Session(models.Model):
     def hours(self) -> Decimal:
         seconds = (self.ends_at - self.starts_at).total_seconds()
         return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.1"))
+
+
+class TrainingQuota(models.Model):
+    """Seats of a training reserved for the people of one region until the release time."""
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("training")
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    seats = models.PositiveIntegerField(_("seats"))
+
+    class Meta:
+        ordering = ["region__position"]
+        verbose_name = _("regional quota")
+        verbose_name_plural = _("regional quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "region"], name="quota_once_per_region"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="quota_seats_min_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region}: {self.seats}"
+
+
+class Question(models.Model):
+    """An extra question a coordinator asks the registrants of one training."""
+
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        YES_NO = "yes_no", _("Yes / no")
+
+    CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="questions", verbose_name=_("training")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For choice questions: one choice per line.")
+    )
+
+    class Meta:
+        ordering = ["training", "position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        if self.kind in self.CHOICE_KINDS and len(self.choice_list) < 2:
+            raise ValidationError({"choices": _("A choice question needs at least two choices.")})
+        if self.kind not in self.CHOICE_KINDS and self.choice_list:
+            raise ValidationError({"choices": _("Only choice questions have choices.")})

@@ -7,6 +7,8 @@ app_name = "courses"
 
 urlpatterns = [
     path("", views.training_list, name="training_list"),
+    path("calendar.ics", views.catalogue_calendar_ics, name="catalogue_calendar"),
     path("<slug:slug>/", views.training_detail, name="training_detail"),
+    path("<slug:slug>/calendar.ics", views.training_calendar_ics, name="training_calendar"),
     path("<slug:slug>/register/", participant_views.register, name="training_register"),
 ]

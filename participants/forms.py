@@ -23,7 +23,7 @@ class RegistrationForm(forms.Form):
         error_messages={"required": _("Please give your consent to register.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, training=None, **kwargs):
         super().__init__(*args, **kwargs)
         person_fields = forms.fields_for_model(
             Participant,
@@ -38,12 +38,31 @@ class RegistrationForm(forms.Form):
         )
         consent = self.fields.pop("consent")
         self.fields.update(person_fields)
+        self.questions = list(training.questions.all()) if training is not None else []
+        for question in self.questions:
+            self.fields[question_field_name(question)] = question_field(question)
         self.fields["consent"] = consent
         style_fields(self)
 
     def full_clean(self):
         super().full_clean()
         style_fields(self)
+
+    @property
+    def question_fields(self):
+        return [self[question_field_name(question)] for question in self.questions]
+
+    def answers(self) -> dict[int, object]:
+        """The cleaned answers by question id, in the shape ``Answer.value`` stores."""
+        return {
+            question.pk: self.cleaned_data.get(question_field_name(question))
+            for question in self.questions
+        }
+
+    def person_data(self) -> dict[str, object]:
+        return {
+            name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data
+        }
 
     def clean_given_name(self) -> str:
         return _clean_name(self.cleaned_data["given_name"])
@@ -63,6 +82,45 @@ class RegistrationForm(forms.Form):
         return phone
 
 
+def question_field_name(question) -> str:
+    return f"question_{question.pk}"
+
+
+class YesNoField(forms.TypedChoiceField):
+    """Yes / no as radio buttons, so that "not answered" is distinct from "no"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
+def question_field(question) -> forms.Field:
+    """The form field for one of a training's extra questions."""
+    from courses.models import Question
+
+    common = {
+        "label": question.label,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    kind = question.kind
+    if kind == Question.Kind.SHORT_TEXT:
+        return forms.CharField(max_length=300, **common)
+    if kind == Question.Kind.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if kind == Question.Kind.YES_NO:
+        return YesNoField(**common)
+    choices = [(choice, choice) for choice in question.choice_list]
+    if kind == Question.Kind.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+
+
 def _clean_name(value: str) -> str:
     """Names in any script; refuse only text that cannot be a name (digits, markup)."""
     value = " ".join(value.split())
@@ -78,3 +136,40 @@ class CancelForm(forms.Form):
         label=_("Yes, cancel my registration"),
         error_messages={"required": _("Tick the box to confirm the cancellation.")},
     )
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """What a person may change about themselves from their manage link.
+
+    Names and e-mail stay as registered: certificates carry the name, and the
+    e-mail identifies the person; staff correct those on request.
+    """
+
+    class Meta:
+        model = Participant
+        fields = [
+            "phone",
+            "country_of_residence",
+            "organisation",
+            "organisation_type",
+            "position",
+            "preferred_language",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_fields(self)
+
+    clean_phone = RegistrationForm.clean_phone
+
+
+class SignInRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)

@@ -104,6 +104,7 @@ class Registration(models.Model):
         WEB = "web", _("Public form")
         API = "api", _("API")
         STAFF = "staff", _("Staff")
+        IMPORT = "import", _("Import")
         DEMO = "demo", _("Demo data")
 
     participant = models.ForeignKey(
@@ -119,6 +120,25 @@ class Registration(models.Model):
         verbose_name=_("training"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    # The registrant's region when they registered: quotas follow it even if the
+    # country → region mapping is edited later.
+    region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+    )
+    # The quota a confirmed seat is taken from; empty for a seat open to all.
+    seat_region = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("seat from the quota of"),
+    )
     token = models.CharField(
         _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
     )
@@ -199,3 +219,166 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.participant} @ {self.session}"
+
+
+class Answer(models.Model):
+    """A registrant's answer to one of the training's extra questions."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("registration"),
+    )
+    question = models.ForeignKey(
+        "courses.Question",
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    # Text for text questions, a choice for single choice, a list for multiple
+    # choice, true/false for yes/no.
+    value = models.JSONField(_("answer"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "question"], name="answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        from django.utils.translation import gettext
+
+        if isinstance(self.value, bool):
+            return gettext("Yes") if self.value else gettext("No")
+        if isinstance(self.value, list):
+            return "; ".join(map(str, self.value))
+        return "" if self.value is None else str(self.value)
+
+
+class RegistrationEvent(models.Model):
+    """The audit trail: who changed a registration's status, when, and why."""
+
+    class Actor(models.TextChoices):
+        PARTICIPANT = "participant", _("Participant")
+        STAFF = "staff", _("Staff")
+        SYSTEM = "system", _("System")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("registration"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=Registration.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=Registration.Status.choices)
+    actor_kind = models.CharField(_("by"), max_length=12, choices=Actor.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """One e-mail to a participant, logged before it is sent.
+
+    A row is written in the same transaction as the change it tells of, then
+    sent by a task after commit. The task claims the row (queued → sending) with
+    a conditional update, so two workers never send it twice; a failing mail
+    server puts it back to queued, and a periodic sweep re-queues whatever is
+    left behind: mail is delayed, never lost.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Registration received")
+        CONFIRMED = "confirmed", _("Seat confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        REJECTED = "rejected", _("Not accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+        REMINDER = "reminder", _("Reminder before the start")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("registration"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            # A reminder goes out once per registration, however often beat runs.
+            models.UniqueConstraint(
+                fields=["registration", "kind"],
+                condition=Q(kind="reminder"),
+                name="notification_one_reminder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class SignInLink(models.Model):
+    """A one-time link to a person's "my trainings" page, sent to their e-mail.
+
+    Only a hash of the token is stored: the database alone does not let anyone in.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="sign_in_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.created_at:%Y-%m-%d %H:%M})"

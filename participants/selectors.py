@@ -16,23 +16,33 @@ def training_seats_taken(*, training: Training) -> int:
     ).count()
 
 
+def training_confirmed(*, training: Training) -> QuerySet[Registration]:
+    return Registration.objects.filter(training=training, status=Registration.Status.CONFIRMED)
+
+
 def training_waitlist(*, training: Training) -> QuerySet[Registration]:
-    """The waiting list in the order people joined it."""
+    """The whole waiting list, in the order people joined it."""
     return Registration.objects.filter(
         training=training, status=Registration.Status.WAITLISTED
     ).order_by("waitlisted_at", "pk")
 
 
 def registration_waitlist_position(*, registration: Registration) -> int | None:
-    """1 for the first person on the waiting list; None when not waitlisted."""
+    """1 for the first person on the waiting list; None when not waitlisted.
+
+    With regional quotas not yet released, the position is within the person's
+    region: that is the queue their seat comes from.
+    """
     if registration.status != Registration.Status.WAITLISTED:
         return None
+    training = registration.training
+    queue = training_waitlist(training=training)
+    if not training.quotas_are_released() and training.quotas.exists():
+        queue = queue.filter(region=registration.region_id)
     joined = registration.waitlisted_at
-    ahead = (
-        training_waitlist(training=registration.training)
-        .filter(Q(waitlisted_at__lt=joined) | Q(waitlisted_at=joined, pk__lt=registration.pk))
-        .count()
-    )
+    ahead = queue.filter(
+        Q(waitlisted_at__lt=joined) | Q(waitlisted_at=joined, pk__lt=registration.pk)
+    ).count()
     return ahead + 1
 
 
@@ -64,3 +74,172 @@ def _center_totals() -> dict[str, int]:
         "participants_trained": attendees.values("participant").distinct().count(),
         "countries": attendees.values("participant__nationality").distinct().count(),
     }
+
+
+def participant_registrations(*, participant_id: int) -> QuerySet[Registration]:
+    """A person's registrations, newest training first, for "my trainings"."""
+    return (
+        Registration.objects.filter(participant_id=participant_id)
+        .select_related("training")
+        .order_by("-training__start_date", "-pk")
+    )
+
+
+# --- attendance and the staff dashboard ---
+# Imported here rather than at the top: this section was appended while the
+# rest of the file was being edited elsewhere.
+import datetime as dt  # noqa: E402
+
+from django.db.models import (  # noqa: E402
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest  # noqa: E402
+
+from courses.models import Session, TrainingQuota  # noqa: E402
+from participants.models import Attendance  # noqa: E402
+
+
+def _count_of(queryset, group_by: str) -> Coalesce:
+    """A correlated subquery counting the rows of ``queryset`` (0 when there are none)."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _with_attendance(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate ``sessions_total``, ``sessions_attended`` and ``attendance_percent``.
+
+    The percentage is of all the training's sessions, rounded down in the
+    database (2 of 3 is 66: below a 67 % minimum), and 0 for a training with
+    no sessions.
+    """
+    sessions = Session.objects.filter(training=OuterRef("training"))
+    attended = Attendance.objects.filter(
+        registration=OuterRef("pk"), session__training=OuterRef("training"), present=True
+    )
+    return queryset.annotate(
+        sessions_total=_count_of(sessions, "training"),
+        sessions_attended=_count_of(attended, "registration"),
+    ).annotate(
+        attendance_percent=Case(
+            When(sessions_total=0, then=Value(0)),
+            default=F("sessions_attended") * 100 / F("sessions_total"),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def training_registrations_with_attendance(*, training: Training) -> QuerySet[Registration]:
+    """Every registration of ``training`` (filter by status as needed) with its attendance.
+
+    Annotated with ``sessions_total``, ``sessions_attended`` and
+    ``attendance_percent`` (0–100); the participant comes in the same query.
+    """
+    return (
+        _with_attendance(Registration.objects.filter(training=training))
+        .select_related("participant")
+        .order_by("participant__family_name", "participant__given_name", "pk")
+    )
+
+
+def session_attendance_sheet(*, session: Session) -> list[Registration]:
+    """The confirmed people of the session's training, by family then given name. One query.
+
+    Each has ``present`` at this session (True, False, or None when not marked
+    yet), their attendance over the training (as in
+    ``training_registrations_with_attendance``) and their participant.
+    """
+    mark = Attendance.objects.filter(registration=OuterRef("pk"), session=session).values(
+        "present"
+    )[:1]
+    queryset = (
+        _with_attendance(
+            Registration.objects.filter(
+                training_id=session.training_id, status=Registration.Status.CONFIRMED
+            )
+        )
+        .annotate(present=Subquery(mark, output_field=BooleanField()))
+        .select_related("participant")
+        .order_by("participant__family_name", "participant__given_name", "pk")
+    )
+    return list(queryset)
+
+
+def registrations_pending() -> QuerySet[Registration]:
+    """Registrations awaiting approval, the longest-waiting first."""
+    return (
+        Registration.objects.filter(status=Registration.Status.PENDING)
+        .select_related("participant", "training")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def training_list_staff_current(*, today: dt.date | None = None) -> QuerySet[Training]:
+    """Trainings open or closed for registration that have not ended, with their figures.
+
+    Annotated with ``confirmed_count``, ``waitlisted_count``, ``pending_count``
+    and ``seats_left``; sessions and regional quotas (each with
+    ``confirmed_count``: confirmed seats taken from it, and ``seats_left``) are
+    prefetched. Three queries, whatever the number of trainings.
+    """
+    today = today or timezone.localdate()
+    Status = Registration.Status
+
+    def registrations_in(status: str) -> Coalesce:
+        return _count_of(
+            Registration.objects.filter(training=OuterRef("pk"), status=status), "training"
+        )
+
+    quota_seats_taken = Registration.objects.filter(
+        training=OuterRef("training"), seat_region=OuterRef("region"), status=Status.CONFIRMED
+    )
+    quotas = (
+        TrainingQuota.objects.select_related("region")
+        .annotate(confirmed_count=_count_of(quota_seats_taken, "training"))
+        .annotate(seats_left=Greatest(F("seats") - F("confirmed_count"), Value(0)))
+    )
+    return (
+        Training.objects.filter(
+            status__in=[Training.Status.OPEN, Training.Status.CLOSED], end_date__gte=today
+        )
+        .annotate(
+            confirmed_count=registrations_in(Status.CONFIRMED),
+            waitlisted_count=registrations_in(Status.WAITLISTED),
+            pending_count=registrations_in(Status.PENDING),
+        )
+        .annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
+        .prefetch_related(
+            Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk")),
+            Prefetch("quotas", queryset=quotas),
+        )
+        .order_by("start_date", "title", "pk")
+    )
+
+
+# The staff calendar reads sessions and trainings; these two would sit better in
+# courses/selectors.py.
+def calendar_sessions(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Session]:
+    """Sessions starting in [start, end) with their training, cancelled trainings left out."""
+    return (
+        Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(training__status=Training.Status.CANCELLED)
+        .select_related("training")
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_trainings(*, first: dt.date, last: dt.date) -> QuerySet[Training]:
+    """Trainings running on any day from ``first`` to ``last``, cancelled ones left out."""
+    return (
+        Training.objects.filter(start_date__lte=last, end_date__gte=first)
+        .exclude(status=Training.Status.CANCELLED)
+        .order_by("start_date", "title", "pk")
+    )

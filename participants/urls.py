@@ -5,5 +5,8 @@ from participants import views
 app_name = "participants"
 
 urlpatterns = [
+    path("my/", views.my_trainings, name="my_trainings"),
+    path("my/sign-out/", views.sign_out, name="sign_out"),
+    path("my/<str:token>/", views.sign_in, name="sign_in"),
     path("<str:token>/", views.manage, name="manage"),
 ]

@@ -1,18 +1,30 @@
-"""Public registration and the manage-registration page (reached by token)."""
+"""Public registration, the manage-registration page (by token) and "my trainings"."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import selectors as course_selectors
 from courses.models import Training
 from participants import selectors, services
-from participants.forms import CancelForm, RegistrationForm
+from participants.forms import (
+    CancelForm,
+    ContactDetailsForm,
+    RegistrationForm,
+    SignInRequestForm,
+)
 from participants.models import Registration
 from rtcm.core.errors import DomainError
+
+SESSION_PARTICIPANT = "rtcm_participant_id"
+
+
+def _bound(request):
+    return request.POST if request.method == "POST" else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,13 +34,14 @@ def register(request, slug):
         raise Http404
     is_open = training.registration_is_open()
     form = RegistrationForm(
-        request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE}
+        _bound(request), training=training, initial={"preferred_language": request.LANGUAGE_CODE}
     )
     if request.method == "POST" and is_open and form.is_valid():
         try:
             registration = services.registration_submit(
                 training=training,
-                participant_data=form.cleaned_data,
+                participant_data=form.person_data(),
+                answers=form.answers(),
                 source=Registration.Source.WEB,
             )
         except DomainError as error:
@@ -36,11 +49,7 @@ def register(request, slug):
         else:
             messages.success(request, _status_message(registration))
             return redirect(registration.get_absolute_url())
-    context = {
-        "training": training,
-        "form": form,
-        "registration_open": is_open,
-    }
+    context = {"training": training, "form": form, "registration_open": is_open}
     status = 400 if request.method == "POST" else 200
     return render(request, "participants/register.html", context, status=status)
 
@@ -61,11 +70,16 @@ def _status_message(registration: Registration) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
+    """Everything a person can do with their registration, reached by its secret link."""
     registration = selectors.registration_get_by_token(token=token)
     if registration is None:
         raise Http404
-    cancel_form = CancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and cancel_form.is_valid():
+    action = request.POST.get("action") if request.method == "POST" else None
+    cancel_form = CancelForm(request.POST if action == "cancel" else None)
+    contact_form = ContactDetailsForm(
+        request.POST if action == "contact" else None, instance=registration.participant
+    )
+    if action == "cancel" and cancel_form.is_valid():
         try:
             services.registration_cancel(registration=registration)
         except DomainError as error:
@@ -73,6 +87,12 @@ def manage(request, token):
         else:
             messages.success(request, _("Your registration is cancelled."))
             return redirect(registration.get_absolute_url())
+    if action == "contact" and contact_form.is_valid():
+        services.participant_update_contact(
+            participant=registration.participant, data=contact_form.cleaned_data
+        )
+        messages.success(request, _("Your contact details are updated."))
+        return redirect(registration.get_absolute_url())
     training = course_selectors.training_get_public(
         slug=registration.training.slug, include_unpublished=True
     )
@@ -80,12 +100,64 @@ def manage(request, token):
         "registration": registration,
         "participant": registration.participant,
         "training": training,
+        "answers": registration.answers.select_related("question"),
         "waitlist_position": selectors.registration_waitlist_position(registration=registration),
         "cancel_form": cancel_form,
-        "confirming_cancel": request.GET.get("cancel") == "1" or cancel_form.errors,
+        "contact_form": contact_form,
+        "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),
+        "editing_contact": request.GET.get("edit") == "1" or bool(contact_form.errors),
         "can_cancel": registration.is_active
         and training.status not in (Training.Status.COMPLETED, Training.Status.CANCELLED),
     }
-    response = render(request, "participants/manage.html", context)
+    status = 400 if (cancel_form.errors or contact_form.errors) else 200
+    response = render(request, "participants/manage.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_trainings(request):
+    """All of a person's registrations, once they followed a one-time link from their e-mail."""
+    participant_id = request.session.get(SESSION_PARTICIPANT)
+    if participant_id is not None:
+        registrations = selectors.participant_registrations(participant_id=participant_id)
+        return render(
+            request, "participants/my_trainings.html", {"registrations": registrations}
+        )
+    form = SignInRequestForm(_bound(request))
+    if request.method == "POST" and form.is_valid():
+        services.participant_request_sign_in(email=form.cleaned_data["email"])
+        # The same answer whether or not the address is known.
+        messages.info(
+            request,
+            _(
+                "If this address has registrations with us, a sign-in link is on its way. "
+                "It works once, within an hour."
+            ),
+        )
+        return redirect("participants:my_trainings")
+    response = render(request, "participants/sign_in.html", {"form": form})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def sign_in(request, token):
+    participant = services.participant_sign_in(token=token)
+    if participant is None:
+        messages.error(
+            request, _("This sign-in link has expired or was already used. Ask for a new one.")
+        )
+        return redirect("participants:my_trainings")
+    request.session.cycle_key()
+    request.session[SESSION_PARTICIPANT] = participant.pk
+    return redirect("participants:my_trainings")
+
+
+@require_POST
+def sign_out(request):
+    request.session.pop(SESSION_PARTICIPANT, None)
+    request.session.cycle_key()
+    messages.info(request, _("You are signed out."))
+    return redirect(reverse("participants:my_trainings"))

@@ -14,6 +14,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -191,10 +192,11 @@ else:
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+_broker_url = env.str("CELERY_BROKER_URL", default="")
 # No broker: run tasks in-process, so the embedded mode needs no Redis.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _broker_url)
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -209,6 +211,20 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 )  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "participants.tasks.registrations_send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "release-quotas": {
+        "task": "participants.tasks.trainings_release_quotas",
+        "schedule": crontab(minute="*/10"),
+    },
+    "requeue-notifications": {
+        "task": "participants.tasks.notifications_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
+}
 
 # --- REST API --------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -267,3 +283,7 @@ LOGGING = {
 # --- RTCM ------------------------------------------------------------------
 # How long the home page's figures (trainings held, people trained) are cached.
 RTCM_TOTALS_CACHE_SECONDS = env.int("RTCM_TOTALS_CACHE_SECONDS", default=600)
+# Reminders go to confirmed people this many days before their training starts.
+RTCM_REMINDER_DAYS = env.int("RTCM_REMINDER_DAYS", default=3)
+# A notification still queued after this many seconds is queued again by the sweep.
+RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", default=300)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("trainings/", include("courses.urls")),
     path("registrations/", include("participants.urls")),
+    path("staff/", include("participants.staff_urls")),
+    path("staff/trainings/", include("participants.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rtcm.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -18,7 +18,7 @@ from rtcm.celery import app as celery_app
 def _stack_missing_reason() -> str | None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "needs PostgreSQL: set DATABASE_URL=postgres://…"
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_BROKER_URL.startswith("memory://"):
         return "needs Redis: set CELERY_BROKER_URL=redis://…"
     try:
         import redis

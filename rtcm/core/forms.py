@@ -9,7 +9,9 @@ def style_fields(form: forms.BaseForm) -> None:
     errors = form._errors or {}  # not .errors: that would validate an unbound form
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "list-unstyled"
+        elif isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):
             css = "form-select"

@@ -101,13 +101,15 @@ def test_cancel_needs_confirmation_then_frees_the_seat(client):
     confirmed = RegistrationFactory(training=training)
     waiting = RegistrationFactory(training=training, status="waitlisted")
 
-    response = client.post(confirmed.get_absolute_url(), {})
-    assert response.status_code == 200
+    response = client.post(confirmed.get_absolute_url(), {"action": "cancel"})
+    assert response.status_code == 400
     assert "Tick the box to confirm" in response.content.decode()
     confirmed.refresh_from_db()
     assert confirmed.status == "confirmed"
 
-    response = client.post(confirmed.get_absolute_url(), {"confirm": "on"}, follow=True)
+    response = client.post(
+        confirmed.get_absolute_url(), {"action": "cancel", "confirm": "on"}, follow=True
+    )
     assert "Your registration is cancelled" in response.content.decode()
     confirmed.refresh_from_db()
     waiting.refresh_from_db()
@@ -119,7 +121,7 @@ def test_no_cancel_button_once_the_training_is_completed(client):
     registration = RegistrationFactory(training=TrainingFactory(status="completed"))
     page = client.get(registration.get_absolute_url()).content.decode()
     assert "Cancel my registration" not in page
-    client.post(registration.get_absolute_url(), {"confirm": "on"})
+    client.post(registration.get_absolute_url(), {"action": "cancel", "confirm": "on"})
     registration.refresh_from_db()
     assert registration.status == "confirmed"
 

@@ -177,10 +177,10 @@ def test_registration_outside_the_window_is_closed_and_writes_nothing(changes):
 def test_each_change_mails_the_person_after_commit(django_capture_on_commit_callbacks):
     training = TrainingFactory(capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = submit(training, email="a@example.org")
+        confirmed = submit(training, email="a@example.org", preferred_language="en")
         submit(training, email="b@example.org", preferred_language="en")
     assert [m.to for m in mail.outbox] == [["a@example.org"], ["b@example.org"]]
-    assert "Confirmed" in mail.outbox[0].subject
+    assert "Your seat is confirmed" in mail.outbox[0].subject
     assert confirmed.get_manage_url() in mail.outbox[0].body
     assert "waiting list" in mail.outbox[1].body
 

@@ -1,0 +1,3 @@
+app_name = "staff_io"
+
+urlpatterns: list = []

@@ -1,0 +1,202 @@
+"""Staff pages: the dashboard, the attendance sheet of a session and its printable PDF.
+
+Coordinators only. Attendance is marked through ``participants.services``,
+like everywhere else; the pages work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from courses.models import Session
+from participants import selectors, services
+from participants.models import Registration
+from rtcm.core.errors import DomainError
+from rtcm.core.pdf import render_pdf
+from rtcm.core.roles import COORDINATOR, user_has_role
+
+PENDING_LIST_LENGTH = 20
+
+
+def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Coordinators (and superusers) only.
+
+    Anonymous visitors go to the admin sign-in and come back; signed-in people
+    without the role get 403 (a redirect to a sign-in they already passed
+    would loop).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not user_has_role(request.user, COORDINATOR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- dashboard ---------------------------------------------------------------------
+
+
+def _month_from(value: str | None) -> dt.date:
+    """The first day of ``?month=YYYY-MM``; this month when missing or malformed."""
+    try:
+        month = dt.datetime.strptime(value or "", "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+    if not 1 < month.year < 9999:  # keep the previous and next months representable
+        return timezone.localdate().replace(day=1)
+    return month
+
+
+def _month_calendar(month: dt.date) -> list[list[dict]]:
+    """Weeks of days (Monday first) around ``month``, each with its trainings and sessions."""
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    sessions_by_day = defaultdict(list)
+    for session in selectors.calendar_sessions(start=start, end=end):
+        sessions_by_day[timezone.localdate(session.starts_at)].append(session)
+    trainings_by_day = defaultdict(list)
+    for training in selectors.calendar_trainings(first=first, last=last):
+        day = max(training.start_date, first)
+        while day <= min(training.end_date, last):
+            trainings_by_day[day].append(training)
+            day += dt.timedelta(days=1)
+    today = timezone.localdate()
+    return [
+        [
+            {
+                "date": day,
+                "in_month": day.month == month.month,
+                "is_today": day == today,
+                "trainings": trainings_by_day[day],
+                "sessions": sessions_by_day[day],
+            }
+            for day in week
+        ]
+        for week in weeks
+    ]
+
+
+@never_cache
+@coordinator_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    month = _month_from(request.GET.get("month"))
+    previous_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    pending = selectors.registrations_pending()
+    context = {
+        "month": month,
+        "previous_month": previous_month,
+        "next_month": next_month,
+        "weekdays": [WEEKDAYS_ABBR[day] for day in range(7)],
+        "weeks": _month_calendar(month),
+        "pending_count": pending.count(),
+        "pending": list(pending[:PENDING_LIST_LENGTH]),
+        "trainings": list(selectors.training_list_staff_current()),
+    }
+    return render(request, "participants/staff/dashboard.html", context)
+
+
+# --- attendance ----------------------------------------------------------------------
+
+
+def _session_or_404(pk: int, *, with_trainers: bool = False) -> Session:
+    queryset = Session.objects.select_related("training")
+    if with_trainers:
+        queryset = queryset.prefetch_related("trainers")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _counts(rows: list[Registration]) -> dict[str, int]:
+    """Present, absent and unmarked among the rows the page shows anyway."""
+    marks = [row.present for row in rows]
+    return {
+        "present": marks.count(True),
+        "absent": marks.count(False),
+        "unmarked": marks.count(None),
+    }
+
+
+@never_cache
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    sheet_url = reverse("staff:attendance_sheet", kwargs={"pk": session.pk})
+    if request.method == "POST":
+        if request.POST.get("all") == "1":
+            marked = services.attendance_mark_all_present(session=session, actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d person marked present.", "%(count)d people marked present.", marked
+                )
+                % {"count": marked},
+            )
+            return redirect(sheet_url)
+        person, present = request.POST.get("person", ""), request.POST.get("present")
+        if not person.isdigit() or present not in ("0", "1"):
+            return HttpResponseBadRequest(_("Choose a person and present or absent."))
+        registration = get_object_or_404(
+            Registration.objects.select_related("participant"), pk=int(person)
+        )
+        try:
+            services.attendance_mark(
+                session=session,
+                registration=registration,
+                present=present == "1",
+                actor=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, f"{registration.participant}: {error.message}")
+        return redirect(f"{sheet_url}#r{registration.pk}")
+    rows = selectors.session_attendance_sheet(session=session)
+    context = {"session": session, "rows": rows, "counts": _counts(rows)}
+    return render(request, "participants/staff/attendance_sheet.html", context)
+
+
+@never_cache
+@coordinator_required
+@require_GET
+def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable A4 sign-in sheet: one row and a signature box per confirmed person."""
+    session = _session_or_404(pk, with_trainers=True)
+    html = render_to_string(
+        "participants/staff/sign_in_sheet.html",
+        {
+            "CENTER_NAME": settings.CENTER_NAME,
+            "session": session,
+            "training": session.training,
+            "trainers": list(session.trainers.all()),
+            "rows": selectors.session_attendance_sheet(session=session),
+        },
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sign-in-{session.pk}.pdf"'
+    return response

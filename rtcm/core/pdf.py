@@ -1,0 +1,105 @@
+"""HTML to PDF with WeasyPrint, for every PDF the center hands out.
+
+Two rules hold for every render:
+
+* One ``FontConfiguration`` per process. Building one loads every system font
+  into a new Pango font map; a worker that made one per render would grow in
+  memory with each PDF. Our documents use installed fonts only (DejaVu), no
+  ``@font-face`` rule: faces added by such rules would pile up in the shared
+  configuration. Pango font maps are not safe to share between threads, so
+  renders in one process take turns.
+* WeasyPrint fetches nothing that is not ours: ``StaticFilesOnlyFetcher``
+  serves our static files and ``data:`` URLs and refuses everything else, so
+  a name or a text typed by anyone cannot make the server request a URL
+  (SSRF) or read a file of the server into a PDF.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+FONT_CONFIG = FontConfiguration()
+_render_lock = threading.Lock()
+
+
+class StaticFilesOnlyFetcher(URLFetcher):
+    """Serves ``data:`` URLs and our own static files; refuses every other URL.
+
+    A static file is asked for as ``/static/<name>`` (what ``{% static %}``
+    writes, resolved against the default base URL) or as a ``file:`` URL inside
+    ``STATIC_ROOT``; it is read from ``STATIC_ROOT`` or found by the staticfiles
+    finders (the embedded mode has no ``collectstatic``).
+    """
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            # urllib's data: handler decodes it in memory; nothing leaves the process.
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = static_file_path(url)
+            if path is not None:
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(
+                    path2url(path), path.read_bytes(), {"Content-Type": content_type}
+                )
+        raise ValueError(f"PDF rendering fetches only our static files, not {url!r}")
+
+
+def static_file_path(url: str) -> Path | None:
+    """The static file a ``file:`` URL names, or None when it names anything else."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(unquote(parts.path)))
+    static_root = Path(settings.STATIC_ROOT).resolve()
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    resolved = path.resolve()
+    if resolved.is_relative_to(static_root):
+        name = resolved.relative_to(static_root).as_posix()
+    elif parts.path.startswith(static_prefix):
+        name = parts.path.removeprefix(static_prefix)
+    else:
+        return None
+    name = unquote(name)
+    candidate = (static_root / name).resolve()
+    if candidate.is_relative_to(static_root) and candidate.is_file():
+        return candidate
+    try:
+        found = finders.find(name)
+    except SuspiciousFileOperation:  # "../" out of a static directory
+        return None
+    return Path(found) if isinstance(found, str) else None
+
+
+def default_base_url() -> str:
+    """Relative and ``/static/…`` URLs resolve to ``file:`` URLs the fetcher maps."""
+    # The trailing separator makes it a directory even before collectstatic made it.
+    return path2url(f"{Path(settings.STATIC_ROOT).resolve()}{os.sep}")
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """The PDF of ``html``: bytes, no side effect, so a retried task may render again.
+
+    ``base_url`` is what relative URLs resolve against; leave it out so that
+    ``{% static %}`` URLs reach the fetcher as our static files.
+    """
+    document = weasyprint.HTML(
+        string=html,
+        base_url=base_url or default_base_url(),
+        url_fetcher=StaticFilesOnlyFetcher(),
+    )
+    with _render_lock:
+        return document.write_pdf(font_config=FONT_CONFIG)
