@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Curriculum, Module, Session, Topic, Training
+from courses.models import Curriculum, Module, Question, Session, Topic, Training, TrainingQuota
 
 
 @admin.register(Topic)
@@ -41,8 +43,41 @@ class SessionInline(admin.TabularInline):
     autocomplete_fields = ["trainers"]
 
 
+class QuotaFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        total = sum(
+            form.cleaned_data.get("seats") or 0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        )
+        capacity = self.instance.capacity or 0
+        if total > capacity:
+            raise forms.ValidationError(
+                _(
+                    "The regional quotas add up to %(total)s seats, "
+                    "more than the capacity (%(capacity)s)."
+                )
+                % {"total": total, "capacity": capacity}
+            )
+
+
+class QuotaInline(admin.TabularInline):
+    model = TrainingQuota
+    formset = QuotaFormSet
+    extra = 0
+    verbose_name_plural = _("regional quotas (seats beyond them are open to everyone)")
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = [("position", "kind", "required"), "label", "help_text", "choices"]
+
+
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "start_date",
@@ -79,6 +114,7 @@ class TrainingAdmin(admin.ModelAdmin):
                     ("capacity", "waitlist_enabled", "requires_approval"),
                     ("registration_opens_at", "registration_closes_at"),
                     "target_regions",
+                    "quota_release_at",
                 ]
             },
         ),
@@ -86,7 +122,7 @@ class TrainingAdmin(admin.ModelAdmin):
     ]
 
     # participants.admin adds the registrations inline: it sits above courses.
-    inlines = [SessionInline]
+    inlines = [SessionInline, QuotaInline, QuestionInline]
 
     def get_queryset(self, request):
         return (

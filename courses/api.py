@@ -1,11 +1,13 @@
 """Public, read-only API of the catalogue."""
 
+from django.db.models import Prefetch
 from django_filters import rest_framework as filters
+from rest_framework import filters as drf_filters
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from courses import selectors
-from courses.models import Module, Session, Topic, Training
+from courses.models import Curriculum, Module, Question, Session, Topic, Training
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -22,12 +24,39 @@ class ModuleSerializer(serializers.ModelSerializer):
         fields = ["code", "title", "topic", "hours"]
 
 
+class ModuleDetailSerializer(ModuleSerializer):
+    class Meta(ModuleSerializer.Meta):
+        fields = [
+            *ModuleSerializer.Meta.fields,
+            "summary",
+            "learning_outcomes",
+            "delivery_methods",
+            "audience",
+        ]
+
+
+class CurriculumSerializer(serializers.ModelSerializer):
+    modules = ModuleDetailSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Curriculum
+        fields = ["id", "title", "version", "description", "approved_on", "modules"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = serializers.ListField(source="choice_list", child=serializers.CharField())
+
+    class Meta:
+        model = Question
+        fields = ["id", "label", "help_text", "kind", "required", "choices"]
+
+
 class SessionSerializer(serializers.ModelSerializer):
     trainers = serializers.SerializerMethodField()
 
     class Meta:
         model = Session
-        fields = ["title", "starts_at", "ends_at", "room", "trainers"]
+        fields = ["id", "title", "starts_at", "ends_at", "room", "trainers"]
 
     def get_trainers(self, session) -> list[str]:
         return [expert.full_name for expert in session.trainers.all()]
@@ -70,21 +99,38 @@ class TrainingSerializer(serializers.ModelSerializer):
 
 class TrainingDetailSerializer(TrainingSerializer):
     sessions = SessionSerializer(many=True, read_only=True)
+    questions = QuestionSerializer(many=True, read_only=True)
 
     class Meta(TrainingSerializer.Meta):
-        fields = [*TrainingSerializer.Meta.fields, "sessions"]
+        fields = [*TrainingSerializer.Meta.fields, "sessions", "questions"]
+
+
+class SessionListSerializer(SessionSerializer):
+    training = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta(SessionSerializer.Meta):
+        fields = [*SessionSerializer.Meta.fields, "training"]
 
 
 class TrainingFilter(filters.FilterSet):
     topic = filters.CharFilter(method="filter_topic")
     region = filters.CharFilter(method="filter_region")
     format = filters.ChoiceFilter(choices=Training.Format.choices)
+    language = filters.CharFilter(method="filter_language")
+    status = filters.ChoiceFilter(
+        choices=[(s, s) for s in Training.PUBLIC_STATUSES]  # drafts are never public
+    )
     starts_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
     starts_before = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    ends_after = filters.DateFilter(field_name="end_date", lookup_expr="gte")
 
     class Meta:
         model = Training
-        fields = ["topic", "region", "format", "status"]
+        fields = ["topic", "region", "format", "status", "language"]
+
+    def filter_language(self, queryset, name, value):
+        # Working languages are a JSON list of codes: match the quoted code.
+        return queryset.filter(languages__icontains=f'"{value.strip()}"')
 
     # Through subqueries, so that rows are not duplicated nor seat counts skewed.
     def filter_topic(self, queryset, name, value):
@@ -107,16 +153,62 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
-    """Public trainings (every status but draft), newest first."""
+    """Public trainings (every status but draft), newest first. ``?search=`` in title
+    and description."""
 
     permission_classes = [AllowAny]
     lookup_field = "slug"
     filterset_class = TrainingFilter
+    filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter]
+    search_fields = ["title", "description"]
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return selectors.training_detail_queryset()
+            return selectors.training_detail_queryset().prefetch_related("questions")
         return selectors.training_queryset_public().order_by("-start_date", "title")
 
     def get_serializer_class(self):
         return TrainingDetailSerializer if self.action == "retrieve" else TrainingSerializer
+
+
+class SessionFilter(filters.FilterSet):
+    training = filters.CharFilter(field_name="training__slug")
+    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte")
+
+    class Meta:
+        model = Session
+        fields = ["training"]
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sessions of public trainings, in time order."""
+
+    permission_classes = [AllowAny]
+    serializer_class = SessionListSerializer
+    filterset_class = SessionFilter
+
+    def get_queryset(self):
+        return (
+            Session.objects.filter(training__status__in=Training.PUBLIC_STATUSES)
+            .select_related("training")
+            .prefetch_related("trainers")
+            .order_by("starts_at", "pk")
+        )
+
+
+class CurriculumViewSet(viewsets.ReadOnlyModelViewSet):
+    """The approved curriculum (and archived ones, for history) with its modules."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CurriculumSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return (
+            Curriculum.objects.filter(
+                status__in=[Curriculum.Status.APPROVED, Curriculum.Status.ARCHIVED]
+            )
+            .prefetch_related(Prefetch("modules", queryset=Module.objects.select_related("topic")))
+            .order_by("-approved_on", "-pk")
+        )

@@ -1,18 +1,48 @@
 """Staff admin for participants and registrations.
 
-Status changes go through the services (actions below), never through a
-plain edit of the status field: they take the training's lock and send mail.
+Status changes go through the services (actions and the "move" form below),
+never through a plain edit of the status field: the services take the
+training's lock, keep the seat rules, record who did what, and mail the person.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.admin import TrainingAdmin
 from courses.models import Training
 from participants import services
-from participants.models import Attendance, Participant, Registration
+from participants.models import (
+    Answer,
+    Attendance,
+    Notification,
+    Participant,
+    Registration,
+    RegistrationEvent,
+)
 from rtcm.core.errors import DomainError
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantRegistrationInline(ReadOnlyInline):
+    model = Registration
+    fk_name = "participant"
+    fields = ["training", "status", "submitted_at"]
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Participant)
@@ -29,23 +59,18 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["gender", "organisation_type", "nationality", "preferred_language"]
     search_fields = ["given_name", "family_name", "email", "organisation"]
     readonly_fields = ["consent_given_at", "created_at", "updated_at"]
+    inlines = [ParticipantRegistrationInline]
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ReadOnlyInline):
     model = Registration
-    extra = 0
-    fields = ["participant", "status", "submitted_at", "waitlisted_at"]
+    fields = ["participant", "status", "region", "seat_region", "submitted_at", "waitlisted_at"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False
     ordering = ["status", "waitlisted_at", "submitted_at"]
 
-    def has_add_permission(self, request, obj=None):
-        # New registrations go through the service (seat rules, e-mail).
-        return False
-
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("participant")
+        return super().get_queryset(request).select_related("participant", "region", "seat_region")
 
 
 admin.site.unregister(Training)
@@ -55,12 +80,18 @@ admin.site.unregister(Training)
 class TrainingWithRegistrationsAdmin(TrainingAdmin):
     inlines = [*TrainingAdmin.inlines, RegistrationInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Capacity may have grown or quotas changed: offer the free seats.
+        if change:
+            services.training_fill_from_waitlist(training=form.instance)
+
 
 def _run_service(modeladmin, request, queryset, service, done_message):
     done = 0
     for registration in queryset:
         try:
-            service(registration=registration)
+            service(registration=registration, actor=request.user)
         except DomainError as error:
             modeladmin.message_user(request, f"{registration}: {error.message}", messages.WARNING)
         else:
@@ -102,32 +133,119 @@ def cancel(modeladmin, request, queryset):
     )
 
 
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ["question", "display_value"]
+    readonly_fields = fields
+
+    @admin.display(description=_("answer"))
+    def display_value(self, answer):
+        return answer.display_value
+
+
+class EventInline(ReadOnlyInline):
+    model = RegistrationEvent
+    fields = ["created_at", "from_status", "to_status", "actor_kind", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("status changes (audit trail)")
+
+
+class NotificationInline(ReadOnlyInline):
+    model = Notification
+    fields = ["created_at", "kind", "status", "recipient", "language", "sent_at", "attempts"]
+    readonly_fields = fields
+    verbose_name_plural = _("e-mails to the person")
+
+
+class MoveForm(forms.Form):
+    status = forms.ChoiceField(label=_("Move to"), choices=Registration.Status.choices)
+    note = forms.CharField(
+        label=_("Why"), required=False, widget=forms.TextInput(attrs={"size": 60})
+    )
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["participant", "training", "status", "submitted_at", "source"]
-    list_filter = ["status", "source", "training__status", "training"]
+    list_display = ["participant", "training", "status", "region", "submitted_at", "source"]
+    list_filter = ["status", "source", "region", "training__status", "training"]
     search_fields = [
         "participant__given_name",
         "participant__family_name",
         "participant__email",
         "training__title",
     ]
-    list_select_related = ["participant", "training"]
+    list_select_related = ["participant", "training", "region"]
     readonly_fields = [
         "participant",
         "training",
         "status",
+        "region",
+        "seat_region",
         "source",
         "submitted_at",
         "status_changed_at",
         "waitlisted_at",
-        "token",
+        "manage_link",
     ]
     fields = [*readonly_fields, "decision_reason"]
     actions = [approve, reject, cancel]
     date_hierarchy = "submitted_at"
+    inlines = [AnswerInline, EventInline, NotificationInline]
+    change_form_template = "admin/participants/registration/change_form.html"
 
     def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("manage link"))
+    def manage_link(self, registration):
+        return registration.get_manage_url()
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(self.move_view)
+        return [
+            path("<int:pk>/move/", move, name="participants_registration_move"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "move_form": MoveForm()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_view(self, request, pk):
+        """Staff move a person between statuses, through the service, with a reason."""
+        registration = get_object_or_404(Registration, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, registration):
+            return redirect(reverse("admin:participants_registration_change", args=[pk]))
+        form = MoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.registration_move(
+                    registration=registration,
+                    status=form.cleaned_data["status"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as error:
+                self.message_user(request, str(error.message), messages.ERROR)
+            else:
+                self.message_user(request, _("Status changed."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Choose a status."), messages.ERROR)
+        return redirect(reverse("admin:participants_registration_change", args=[pk]))
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "recipient", "status", "sent_at", "attempts"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["recipient", "registration__training__title"]
+    list_select_related = ["registration"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

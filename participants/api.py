@@ -1,5 +1,7 @@
 """Registrations through the API: public submission, staff list and actions."""
 
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,7 +12,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from courses import selectors as course_selectors
-from participants import services
+from courses.models import Session
+from participants import selectors, services
 from participants.forms import RegistrationForm
 from participants.models import PERSON_FIELDS, Participant, Registration
 from rtcm.core.permissions import IsCoordinator
@@ -18,20 +21,55 @@ from rtcm.core.permissions import IsCoordinator
 
 class RegistrationSubmitSerializer(serializers.ModelSerializer):
     consent = serializers.BooleanField()
+    answers = serializers.DictField(
+        required=False,
+        help_text="Answers to the training's questions, by question id: text, a choice, "
+        "a list of choices, or true/false.",
+    )
 
     class Meta:
         model = Participant
-        fields = [*PERSON_FIELDS, "consent"]
+        fields = [*PERSON_FIELDS, "consent", "answers"]
         extra_kwargs = {"email": {"validators": []}}  # an existing person registers again
 
     def validate(self, attrs):
-        # The same rules as the public form, field by field.
-        form = RegistrationForm(data={**self.initial_data, "consent": attrs.get("consent")})
+        """The same rules as the public form, field by field, questions included.
+
+        Errors name the field; an answer's error is under ``answers.<question id>``.
+        """
+        training = self.context["training"]
+        data = {**self.initial_data, "consent": "on" if attrs.get("consent") else ""}
+        data.pop("answers", None)
+        for question_id, value in (attrs.get("answers") or {}).items():
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            data[f"question_{question_id}"] = value
+        form = RegistrationForm(data=_as_querydict(data), training=training)
         if not form.is_valid():
             raise serializers.ValidationError(
-                {field: [str(e) for e in errors] for field, errors in form.errors.items()}
+                {
+                    _api_field_name(field): [str(e) for e in errors]
+                    for field, errors in form.errors.items()
+                }
             )
-        return form.cleaned_data
+        return {"person": form.person_data(), "answers": form.answers()}
+
+
+def _as_querydict(data: dict) -> QueryDict:
+    """Form data as a browser would send it: lists become repeated keys."""
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list | tuple):
+            query.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            query[key] = str(value)
+    return query
+
+
+def _api_field_name(form_field: str) -> str:
+    if form_field.startswith("question_"):
+        return "answers." + form_field.removeprefix("question_")
+    return form_field
 
 
 class RegistrationResultSerializer(serializers.ModelSerializer):
@@ -56,11 +94,12 @@ class RegistrationSubmitView(APIView):
         training = course_selectors.training_get_public(slug=slug)
         if training is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
-        serializer = RegistrationSubmitSerializer(data=request.data)
+        serializer = RegistrationSubmitSerializer(data=request.data, context={"training": training})
         serializer.is_valid(raise_exception=True)
         registration = services.registration_submit(
             training=training,
-            participant_data=serializer.validated_data,
+            participant_data=serializer.validated_data["person"],
+            answers=serializer.validated_data["answers"],
             source=Registration.Source.API,
         )
         return Response(
@@ -84,6 +123,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "status_changed_at",
             "waitlisted_at",
             "decision_reason",
+            "region",
+            "seat_region",
         ]
 
     def get_participant(self, registration) -> dict:
@@ -105,10 +146,12 @@ class ReasonSerializer(serializers.Serializer):
 
 class RegistrationFilter(filters.FilterSet):
     training = filters.CharFilter(field_name="training__slug")
+    region = filters.CharFilter(field_name="region_id")
+    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
 
     class Meta:
         model = Registration
-        fields = ["training", "status"]
+        fields = ["training", "status", "region", "source"]
 
 
 class RegistrationViewSet(
@@ -126,7 +169,7 @@ class RegistrationViewSet(
         )
 
     def _act(self, service, **kwargs):
-        registration = service(registration=self.get_object(), **kwargs)
+        registration = service(registration=self.get_object(), actor=self.request.user, **kwargs)
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=None, responses=RegistrationSerializer)
@@ -151,3 +194,52 @@ class RegistrationViewSet(
         return self._act(
             services.registration_cancel, reason=reason.validated_data.get("reason", "")
         )
+
+
+class AttendanceSerializer(serializers.Serializer):
+    registration = serializers.IntegerField()
+    present = serializers.BooleanField()
+
+
+class AttendanceRowSerializer(serializers.ModelSerializer):
+    participant = serializers.CharField(source="participant.full_name")
+    present = serializers.BooleanField(allow_null=True)
+
+    class Meta:
+        model = Registration
+        fields = ["id", "participant", "present"]
+
+
+class SessionAttendanceView(APIView):
+    """A session's attendance sheet: GET the confirmed people with their mark, POST one
+    mark (``{"registration": id, "present": true}``) or ``{"all_present": true}``."""
+
+    permission_classes = [IsCoordinator]
+
+    def _session(self, pk):
+        return get_object_or_404(Session.objects.select_related("training"), pk=pk)
+
+    @extend_schema(responses=AttendanceRowSerializer(many=True))
+    def get(self, request, pk):
+        sheet = selectors.session_attendance_sheet(session=self._session(pk))
+        return Response(AttendanceRowSerializer(sheet, many=True).data)
+
+    @extend_schema(request=AttendanceSerializer, responses=AttendanceRowSerializer(many=True))
+    def post(self, request, pk):
+        session = self._session(pk)
+        if request.data.get("all_present") is True:
+            services.attendance_mark_all_present(session=session, actor=request.user)
+        else:
+            mark = AttendanceSerializer(data=request.data)
+            mark.is_valid(raise_exception=True)
+            registration = get_object_or_404(
+                Registration, pk=mark.validated_data["registration"], training=session.training
+            )
+            services.attendance_mark(
+                session=session,
+                registration=registration,
+                present=mark.validated_data["present"],
+                actor=request.user,
+            )
+        sheet = selectors.session_attendance_sheet(session=session)
+        return Response(AttendanceRowSerializer(sheet, many=True).data)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import inspect
 import io
 import re
@@ -70,7 +71,7 @@ REQUIRED_COLUMNS = [
 
 # Other names a header may use (compared after ``_normalize``), Russian among them.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "given_name": ("first_name", "name", "given_names", "имя"),
+    "given_name": ("first_name", "given_names", "имя"),
     "family_name": ("last_name", "surname", "фамилия"),
     "email": ("e_mail", "email_address", "e_mail_address", "эл._почта", "эл.почта", "почта"),
     "phone": ("phone_number", "telephone", "mobile", "телефон"),
@@ -79,7 +80,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "country_of_residence": ("residence", "country", "страна_проживания", "страна"),
     "organisation": ("organization", "agency", "организация"),
     "organisation_type": ("organization_type", "тип_организации"),
-    "position": ("job_title", "title", "должность"),
+    "position": ("job_title", "должность"),
     "preferred_language": ("language", "язык"),
 }
 
@@ -97,12 +98,17 @@ def _normalize(header: Any) -> str:
     return re.sub(r"[\s_\-]+", "_", text).strip("_")
 
 
-_HEADER_LOOKUP: dict[str, str] = {}
-for _name in PERSON_FIELDS:
-    _HEADER_LOOKUP[_name] = _name
-    _HEADER_LOOKUP[_normalize(Participant._meta.get_field(_name).verbose_name)] = _name
-    for _alias in COLUMN_ALIASES.get(_name, ()):
-        _HEADER_LOOKUP[_normalize(_alias)] = _name
+@functools.cache
+def _header_lookup() -> dict[str, str]:
+    """Normalised header → person field: names, English labels and aliases."""
+    lookup: dict[str, str] = {}
+    with translation.override("en"):
+        for name in PERSON_FIELDS:
+            lookup[name] = name
+            lookup[_normalize(Participant._meta.get_field(name).verbose_name)] = name
+            for alias in COLUMN_ALIASES.get(name, ()):
+                lookup[_normalize(alias)] = name
+    return lookup
 
 
 # --- reading the file ---------------------------------------------------------------
@@ -207,7 +213,7 @@ def _csv_delimiter(text: str) -> str:
             header = next(csv.reader([first_line], delimiter=delimiter), [])
         except csv.Error:
             header = []
-        known = sum(1 for cell in header if _normalize(cell) in _HEADER_LOOKUP)
+        known = sum(1 for cell in header if _normalize(cell) in _header_lookup())
         return known, first_line.count(delimiter)
 
     return max((",", ";"), key=score)
@@ -284,7 +290,7 @@ def _header_keys(header: list[str]) -> list[str | None]:
     """Each column's key: a person field's name, else its header as written."""
     keys: list[str | None] = []
     for text in header:
-        key = _HEADER_LOOKUP.get(_normalize(text), text.strip())
+        key = _header_lookup().get(_normalize(text), text.strip())
         if not key or key == ROW_KEY:
             keys.append(None)
             continue
@@ -571,9 +577,7 @@ def registrations_import(
                 )
             except (DomainError, ValidationError) as error:
                 message = (
-                    error.message
-                    if isinstance(error, DomainError)
-                    else " ".join(error.messages)
+                    error.message if isinstance(error, DomainError) else " ".join(error.messages)
                 )
                 raise ImportFileError(
                     gettext("Row %(row)d: %(message)s Nothing was imported.")
@@ -622,9 +626,7 @@ def import_columns(training: Training) -> list[ImportColumn]:
         if question.kind == Question.Kind.YES_NO:
             hint = gettext("Yes or No.")
         elif question.kind == Question.Kind.SINGLE_CHOICE:
-            hint = gettext("One of: %(choices)s.") % {
-                "choices": "; ".join(question.choice_list)
-            }
+            hint = gettext("One of: %(choices)s.") % {"choices": "; ".join(question.choice_list)}
         elif question.kind == Question.Kind.MULTIPLE_CHOICE:
             hint = gettext("Any of, separated by “;”: %(choices)s.") % {
                 "choices": "; ".join(question.choice_list)

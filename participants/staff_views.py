@@ -31,7 +31,7 @@ from courses.models import Session
 from participants import selectors, services
 from participants.models import Registration
 from rtcm.core.errors import DomainError
-from rtcm.core.pdf import render_pdf
+from rtcm.core.pdf import is_rtl, render_pdf
 from rtcm.core.roles import COORDINATOR, user_has_role
 
 PENDING_LIST_LENGTH = 20
@@ -187,6 +187,10 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable A4 sign-in sheet: one row and a signature box per confirmed person."""
     session = _session_or_404(pk, with_trainers=True)
+    rows = selectors.session_attendance_sheet(session=session)
+    for row in rows:
+        row.name_is_rtl = is_rtl(row.participant.full_name)
+        row.organisation_is_rtl = is_rtl(row.participant.organisation)
     html = render_to_string(
         "participants/staff/sign_in_sheet.html",
         {
@@ -194,7 +198,7 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "training": session.training,
             "trainers": list(session.trainers.all()),
-            "rows": selectors.session_attendance_sheet(session=session),
+            "rows": rows,
         },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")

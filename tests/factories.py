@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from courses.models import Curriculum, Module, Session, Topic, Training
+from courses.models import Curriculum, Module, Question, Session, Topic, Training
 from experts.models import Expert
 from participants.models import Participant, Registration
 
@@ -133,3 +133,58 @@ def person_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+# --- quotas, attendance and staff users (appended with the staff dashboard) ---
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from courses.models import TrainingQuota  # noqa: E402
+from participants.models import Attendance  # noqa: E402
+from rtcm.core.roles import COORDINATOR  # noqa: E402
+
+
+class TrainingQuotaFactory(factory.django.DjangoModelFactory):
+    """Seats reserved for a region (the regions are seeded by a migration)."""
+
+    class Meta:
+        model = TrainingQuota
+
+    training = factory.SubFactory(TrainingFactory)
+    region_id = "central-asia"
+    seats = 5
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A mark written directly, for reads; a session of the registration's training."""
+
+    class Meta:
+        model = Attendance
+
+    registration = factory.SubFactory(RegistrationFactory)
+    session = factory.SubFactory(
+        SessionFactory, training=factory.SelfAttribute("..registration.training")
+    )
+    present = True
+
+
+def staff_user(username: str, *, roles: tuple[str, ...] = ()) -> User:
+    """A staff account holding ``roles`` (groups made by a migration)."""
+    user = User.objects.create_user(username, password="x", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+def coordinator_user(username: str = "coordinator") -> User:
+    return staff_user(username, roles=(COORDINATOR,))
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """An extra question of a training: short text unless told otherwise."""
+
+    class Meta:
+        model = Question
+
+    training = factory.SubFactory(TrainingFactory)
+    position = factory.Sequence(lambda n: n)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = Question.Kind.SHORT_TEXT

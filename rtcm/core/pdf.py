@@ -19,6 +19,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import threading
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -82,6 +83,22 @@ def static_file_path(url: str) -> Path | None:
     except SuspiciousFileOperation:  # "../" out of a static directory
         return None
     return Path(found) if isinstance(found, str) else None
+
+
+def is_rtl(text: str) -> bool:
+    """What ``dir="auto"`` decides: right-to-left when the first strong character is.
+
+    WeasyPrint lays out ``dir="ltr"`` and ``dir="rtl"`` but not ``dir="auto"``
+    (an Arabic name would be shaped and ordered right, yet aligned left), so a
+    PDF template sets the direction this answers on top of ``dir="auto"``.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def default_base_url() -> str:

@@ -8,7 +8,10 @@ from participants import services
 from participants.models import Registration
 from tests.factories import TrainingFactory, person_data
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_registration_email_is_sent_by_a_real_worker(celery_worker_process):

@@ -13,11 +13,15 @@ import time
 import pytest
 from django.db import connection, connections
 
-from participants import selectors, services
+from courses.models import TrainingQuota
+from participants import services
 from participants.models import Registration
 from tests.factories import TrainingFactory, person_data
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 REGISTRANTS = 100
 CAPACITY = 20
@@ -33,18 +37,20 @@ def _thread_budget() -> int:
     return max(2, min(REGISTRANTS, limit - in_use - 5))
 
 
-def _submit_all_at_once(training) -> list[BaseException]:
-    threads_count = _thread_budget()
+def _submit_all_at_once(training, countries=("UZ",), registrants=REGISTRANTS):
+    """Submit ``registrants`` registrations from as many threads as connections allow,
+    all released at once; the i-th person comes from ``countries[i % len(countries)]``."""
+    threads_count = min(_thread_budget(), registrants)
     barrier = threading.Barrier(threads_count)
-    emails = [f"person{i}@example.org" for i in range(REGISTRANTS)]
-    chunks = [emails[i::threads_count] for i in range(threads_count)]
+    people = [(f"person{i}@example.org", countries[i % len(countries)]) for i in range(registrants)]
+    chunks = [people[i::threads_count] for i in range(threads_count)]
     errors: list[BaseException] = []
 
-    def worker(my_emails):
+    def worker(my_people):
         try:
             barrier.wait(timeout=60)
-            for email in my_emails:
-                data = person_data(email=email)
+            for email, country in my_people:
+                data = person_data(email=email, nationality=country)
                 data.pop("consent")
                 services.registration_submit(training=training, participant_data=data)
         except BaseException as error:  # collected and reported by the test
@@ -62,14 +68,14 @@ def _submit_all_at_once(training) -> list[BaseException]:
 
 @pytest.fixture
 def slow_seat_count(monkeypatch):
-    real_count = selectors.training_seats_taken
+    real_count = services._seat_map
 
-    def count_then_pause(*, training):
-        taken = real_count(training=training)
+    def count_then_pause(training):
+        seats = real_count(training)
         time.sleep(0.02)
-        return taken
+        return seats
 
-    monkeypatch.setattr(selectors, "training_seats_taken", count_then_pause)
+    monkeypatch.setattr(services, "_seat_map", count_then_pause)
 
 
 def test_100_concurrent_registrations_for_20_seats_confirm_exactly_20(slow_seat_count):
@@ -92,3 +98,20 @@ def test_without_the_row_lock_the_same_race_overbooks(slow_seat_count, monkeypat
     assert errors == []
     confirmed = Registration.objects.filter(training=training, status="confirmed").count()
     assert confirmed > CAPACITY, "the unlocked twin should overbook; the test cannot see the bug"
+
+
+def test_300_concurrent_registrations_from_three_regions_respect_every_quota(slow_seat_count):
+    training = TrainingFactory(capacity=25)
+    quotas = {"central-asia": 10, "eastern-partnership": 10, "middle-east": 5}
+    for region, seats in quotas.items():
+        TrainingQuota.objects.create(training=training, region_id=region, seats=seats)
+
+    errors = _submit_all_at_once(training, countries=("KZ", "GE", "JO"), registrants=300)
+
+    assert errors == []
+    rows = Registration.objects.filter(training=training)
+    assert rows.filter(status="confirmed").count() == 25
+    assert rows.filter(status="waitlisted").count() == 275
+    for region, seats in quotas.items():
+        assert rows.filter(status="confirmed", seat_region=region).count() == seats
+        assert rows.filter(status="confirmed", region=region).count() == seats

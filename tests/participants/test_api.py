@@ -164,3 +164,103 @@ def test_openapi_schema_and_docs_are_served(anonymous):
     docs = anonymous.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_training_filters_language_dates_and_search(anonymous):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = timezone.localdate() + dt.timedelta(days=60)
+    TrainingFactory(title="Арабский курс", languages=["ar", "en"])
+    TrainingFactory(title="Counter-trafficking", languages=["ru"], start_date=start, end_date=start)
+
+    def slugs(**params):
+        return [t["title"] for t in anonymous.get("/api/v1/trainings/", params).json()["results"]]
+
+    assert slugs(language="ar") == ["Арабский курс"]
+    assert slugs(language="ru") == ["Counter-trafficking"]
+    assert slugs(search="trafficking") == ["Counter-trafficking"]
+    assert slugs(starts_after=start.isoformat()) == ["Counter-trafficking"]
+    assert anonymous.get("/api/v1/trainings/", {"status": "draft"}).status_code == 400
+
+
+def test_sessions_and_curriculum_are_public_with_constant_queries(
+    anonymous, django_assert_num_queries
+):
+    from courses.models import Curriculum
+    from tests.factories import CurriculumFactory, ExpertFactory
+
+    curriculum = CurriculumFactory(status=Curriculum.Status.APPROVED, approved_on="2026-01-15")
+    ModuleFactory(curriculum=curriculum, title="Readmission")
+    SessionFactory(training__status="draft")  # not public
+
+    def add():
+        SessionFactory().trainers.add(ExpertFactory())
+
+    add()
+    with django_assert_num_queries(3):  # count, page, trainers
+        response = anonymous.get("/api/v1/sessions/")
+    assert response.json()["count"] == 1
+    for _ in range(6):
+        add()
+    with django_assert_num_queries(3):
+        anonymous.get("/api/v1/sessions/")
+    with django_assert_num_queries(2):  # curricula, modules + topic
+        curricula = anonymous.get("/api/v1/curricula/").json()
+    assert curricula[0]["modules"][0]["title"] == "Readmission"
+
+
+def test_api_submission_with_answers_and_their_errors(anonymous):
+    from courses.models import Question
+
+    training = TrainingFactory()
+    visa = Question.objects.create(
+        training=training, label="Visa support?", kind="yes_no", required=True
+    )
+    diet = Question.objects.create(
+        training=training, label="Diet", kind="multiple_choice", choices="Halal\nVegetarian"
+    )
+    url = f"/api/v1/trainings/{training.slug}/register/"
+    bad = anonymous.post(url, submit_payload(answers={str(diet.pk): ["Pizza"]}), format="json")
+    assert bad.status_code == 400
+    assert {f"answers.{visa.pk}", f"answers.{diet.pk}"} <= set(bad.json())
+    assert Registration.objects.count() == 0
+    good = anonymous.post(
+        url, submit_payload(answers={str(visa.pk): True, str(diet.pk): ["Halal"]}), format="json"
+    )
+    assert good.status_code == 201, good.json()
+    values = dict(Registration.objects.get().answers.values_list("question_id", "value"))
+    assert values == {visa.pk: True, diet.pk: ["Halal"]}
+
+
+def test_attendance_through_the_api_for_coordinators_only(anonymous, other_staff, coordinator):
+    session = SessionFactory()
+    confirmed = RegistrationFactory(training=session.training)
+    waiting = RegistrationFactory(training=session.training, status="waitlisted")
+    url = f"/api/v1/sessions/{session.pk}/attendance/"
+    assert anonymous.post(url, {"registration": confirmed.pk, "present": True}).status_code in (
+        401,
+        403,
+    )
+    assert other_staff.post(url, {"registration": confirmed.pk, "present": True}).status_code == 403
+
+    response = coordinator.post(url, {"registration": confirmed.pk, "present": True}, format="json")
+    assert response.status_code == 200
+    assert response.json() == [
+        {"id": confirmed.pk, "participant": confirmed.participant.full_name, "present": True}
+    ]
+    refused = coordinator.post(url, {"registration": waiting.pk, "present": True}, format="json")
+    assert refused.status_code == 409
+    assert "Only confirmed participants" in refused.json()["detail"]
+
+
+def test_staff_actions_through_the_api_are_in_the_audit_trail(coordinator):
+    from participants.models import RegistrationEvent
+
+    registration = RegistrationFactory(
+        training=TrainingFactory(requires_approval=True), status="pending"
+    )
+    coordinator.post(f"/api/v1/registrations/{registration.pk}/approve/")
+    event = RegistrationEvent.objects.get(registration=registration)
+    assert event.actor.username == "coord"

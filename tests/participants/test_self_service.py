@@ -1,0 +1,212 @@
+"""What a participant does alone: extra questions, contact details, "my trainings"."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from courses.models import Question
+from participants.models import Answer, Registration, SignInLink
+from tests.factories import ParticipantFactory, RegistrationFactory, TrainingFactory, person_data
+
+pytestmark = pytest.mark.django_db
+
+
+def add_questions(training):
+    return {
+        "motivation": Question.objects.create(
+            training=training,
+            position=1,
+            label="Why do you want to take part?",
+            kind="long_text",
+            required=True,
+        ),
+        "visa": Question.objects.create(
+            training=training,
+            position=2,
+            label="Do you need visa support?",
+            kind="yes_no",
+            required=True,
+        ),
+        "diet": Question.objects.create(
+            training=training,
+            position=3,
+            label="Dietary needs",
+            kind="multiple_choice",
+            choices="Vegetarian\nHalal\nGluten-free",
+        ),
+        "role": Question.objects.create(
+            training=training,
+            position=4,
+            label="Your role",
+            kind="single_choice",
+            choices="Trainer\nManager",
+        ),
+    }
+
+
+def test_extra_questions_are_asked_and_answers_stored(client):
+    training = TrainingFactory()
+    q = add_questions(training)
+    page = client.get(
+        reverse("courses:training_register", kwargs={"slug": training.slug})
+    ).content.decode()
+    assert "Why do you want to take part?" in page
+    data = person_data(
+        **{
+            f"question_{q['motivation'].pk}": "Я работаю с мигрантами.",
+            f"question_{q['visa'].pk}": "no",
+            f"question_{q['diet'].pk}": ["Halal", "Gluten-free"],
+            f"question_{q['role'].pk}": "Manager",
+        }
+    )
+    response = client.post(
+        reverse("courses:training_register", kwargs={"slug": training.slug}), data
+    )
+    assert response.status_code == 302
+    answers = {a.question_id: a.value for a in Answer.objects.all()}
+    assert answers == {
+        q["motivation"].pk: "Я работаю с мигрантами.",
+        q["visa"].pk: False,
+        q["diet"].pk: ["Halal", "Gluten-free"],
+        q["role"].pk: "Manager",
+    }
+    manage = client.get(Registration.objects.get().get_absolute_url()).content.decode()
+    assert "Halal; Gluten-free" in manage
+    assert "Я работаю с мигрантами." in manage
+
+
+def test_a_missing_required_answer_is_shown_beside_it_and_nothing_is_saved(client):
+    training = TrainingFactory()
+    q = add_questions(training)
+    data = person_data(**{f"question_{q['diet'].pk}": ["Pizza"]})
+    response = client.post(
+        reverse("courses:training_register", kwargs={"slug": training.slug}), data
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_question_{q["motivation"].pk}-errors"' in page
+    assert f'id="id_question_{q["visa"].pk}-errors"' in page
+    assert "Select a valid choice" in page
+    assert Registration.objects.count() == 0
+    assert Answer.objects.count() == 0
+
+
+def test_choice_question_needs_two_choices():
+    from django.core.exceptions import ValidationError
+
+    question = Question(
+        training=TrainingFactory(), label="Pick", kind="single_choice", choices="Only one"
+    )
+    with pytest.raises(ValidationError):
+        question.full_clean()
+
+
+def test_person_updates_contact_details_but_not_name_or_email(client):
+    registration = RegistrationFactory(participant__phone="+995 32 200 00 00")
+    url = registration.get_absolute_url()
+    response = client.post(
+        url,
+        {
+            "action": "contact",
+            "phone": "+995 599 12 34 56",
+            "country_of_residence": "GE",
+            "organisation": "საქართველოს შსს",
+            "organisation_type": "government",
+            "position": "Head of unit",
+            "preferred_language": "ka",
+            "family_name": "Changed",
+            "email": "other@example.org",
+        },
+    )
+    assert response.status_code == 302
+    participant = registration.participant
+    participant.refresh_from_db()
+    assert participant.phone == "+995 599 12 34 56"
+    assert participant.organisation == "საქართველოს შსს"
+    assert participant.preferred_language == "ka"
+    assert participant.family_name.startswith("Məmmədova")
+    assert participant.email != "other@example.org"
+
+
+def test_bad_contact_details_are_refused_beside_the_field(client):
+    registration = RegistrationFactory()
+    response = client.post(
+        registration.get_absolute_url(),
+        {
+            "action": "contact",
+            "phone": "not a phone",
+            "country_of_residence": "XX",
+            "organisation": "",
+            "organisation_type": "government",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_phone-errors"' in page
+    assert 'id="id_country_of_residence-errors"' in page
+
+
+def sign_in_link_from(message) -> str:
+    return re.search(
+        r"https://rtcm\.example\.org(/registrations/my/[^\s\"<]+/)", message.body
+    ).group(1)
+
+
+def test_my_trainings_through_a_one_time_link(client, django_capture_on_commit_callbacks):
+    person = ParticipantFactory(email="Leyla@example.org", preferred_language="en")
+    first = RegistrationFactory(participant=person, training__title="Border management")
+    second = RegistrationFactory(
+        participant=person, training__title="Labour migration", status="waitlisted"
+    )
+    RegistrationFactory(training__title="Someone else's")
+    url = reverse("participants:my_trainings")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "leyla@EXAMPLE.org"}, follow=True)
+    assert "a sign-in link is on its way" in response.content.decode()
+    [message] = mail.outbox
+    link = sign_in_link_from(message)
+
+    page = client.get(link, follow=True).content.decode()
+    assert "Border management" in page and "Labour migration" in page
+    assert "Someone else" not in page
+    assert first.get_absolute_url() in page and second.get_absolute_url() in page
+
+    # Once only.
+    other_client = type(client)()
+    page = other_client.get(link, follow=True).content.decode()
+    assert "expired or was already used" in page
+    assert "Border management" not in page
+    assert SignInLink.objects.get().used_at is not None
+
+
+def test_unknown_email_gets_the_same_answer_and_no_mail(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("participants:my_trainings"), {"email": "nobody@example.org"}, follow=True
+        )
+    assert "a sign-in link is on its way" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_sign_in_requests_are_limited_per_hour(client, django_capture_on_commit_callbacks):
+    ParticipantFactory(email="a@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            client.post(reverse("participants:my_trainings"), {"email": "a@example.org"})
+    assert len(mail.outbox) == 3
+
+
+def test_signing_out_forgets_the_person(client, django_capture_on_commit_callbacks):
+    person = ParticipantFactory(preferred_language="en")
+    RegistrationFactory(participant=person, training__title="Border management")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("participants:my_trainings"), {"email": person.email})
+    client.get(sign_in_link_from(mail.outbox[0]))
+    client.post(reverse("participants:sign_out"))
+    assert (
+        "Border management" not in client.get(reverse("participants:my_trainings")).content.decode()
+    )
