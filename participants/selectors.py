@@ -226,20 +226,3 @@ def training_list_staff_current(*, today: dt.date | None = None) -> QuerySet[Tra
 
 # The staff calendar reads sessions and trainings; these two would sit better in
 # courses/selectors.py.
-def calendar_sessions(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Session]:
-    """Sessions starting in [start, end) with their training, cancelled trainings left out."""
-    return (
-        Session.objects.filter(starts_at__gte=start, starts_at__lt=end)
-        .exclude(training__status=Training.Status.CANCELLED)
-        .select_related("training")
-        .order_by("starts_at", "pk")
-    )
-
-
-def calendar_trainings(*, first: dt.date, last: dt.date) -> QuerySet[Training]:
-    """Trainings running on any day from ``first`` to ``last``, cancelled ones left out."""
-    return (
-        Training.objects.filter(start_date__lte=last, end_date__gte=first)
-        .exclude(status=Training.Status.CANCELLED)
-        .order_by("start_date", "title", "pk")
-    )

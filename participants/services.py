@@ -35,11 +35,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Training
+from courses.models import Session, Training
 from participants import selectors
 from participants.models import (
     PERSON_FIELDS,
     Answer,
+    Attendance,
     Notification,
     Participant,
     Registration,
@@ -606,10 +607,6 @@ def participant_sign_in(*, token: str) -> Participant | None:
 
 
 # --- attendance ---
-# Imported here rather than at the top: this section was appended while the
-# rest of the file was being edited elsewhere.
-from courses.models import Session  # noqa: E402
-from participants.models import Attendance  # noqa: E402
 
 
 def attendance_mark(
@@ -651,9 +648,9 @@ def attendance_mark_all_present(*, session: Session, actor: AbstractBaseUser | N
     now = timezone.now()
     with transaction.atomic():
         registration_ids = list(
-            Registration.objects.filter(
-                training_id=session.training_id, status=Status.CONFIRMED
-            ).values_list("pk", flat=True)
+            Registration.objects.filter(training_id=session.training_id, status=Status.CONFIRMED)
+            .order_by("pk")  # rows locked in one order: no deadlock between two sheets
+            .values_list("pk", flat=True)
         )
         Attendance.objects.bulk_create(
             [

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from courses import selectors as course_selectors
 from courses.models import Session
 from participants import selectors, services
 from participants.models import Registration
@@ -78,10 +79,10 @@ def _month_calendar(month: dt.date) -> list[list[dict]]:
     start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     sessions_by_day = defaultdict(list)
-    for session in selectors.calendar_sessions(start=start, end=end):
+    for session in course_selectors.calendar_sessions(start=start, end=end):
         sessions_by_day[timezone.localdate(session.starts_at)].append(session)
     trainings_by_day = defaultdict(list)
-    for training in selectors.calendar_trainings(first=first, last=last):
+    for training in course_selectors.calendar_trainings(first=first, last=last):
         day = max(training.start_date, first)
         while day <= min(training.end_date, last):
             trainings_by_day[day].append(training)

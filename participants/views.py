@@ -122,9 +122,7 @@ def my_trainings(request):
     participant_id = request.session.get(SESSION_PARTICIPANT)
     if participant_id is not None:
         registrations = selectors.participant_registrations(participant_id=participant_id)
-        return render(
-            request, "participants/my_trainings.html", {"registrations": registrations}
-        )
+        return render(request, "participants/my_trainings.html", {"registrations": registrations})
     form = SignInRequestForm(_bound(request))
     if request.method == "POST" and form.is_valid():
         services.participant_request_sign_in(email=form.cleaned_data["email"])

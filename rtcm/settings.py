@@ -165,7 +165,10 @@ import xstatic.pkg.bootstrap  # noqa: E402 — a data package, imported for its 
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+STATICFILES_DIRS = [
+    BASE_DIR / "rtcm" / "static",
+    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+]
 MEDIA_ROOT = VAR_DIR / "media"
 if DEBUG:
     # The embedded mode works from an empty var/; production runs collectstatic.
@@ -289,3 +292,5 @@ RTCM_TOTALS_CACHE_SECONDS = env.int("RTCM_TOTALS_CACHE_SECONDS", default=600)
 RTCM_REMINDER_DAYS = env.int("RTCM_REMINDER_DAYS", default=3)
 # A notification still queued after this many seconds is queued again by the sweep.
 RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", default=300)
+# Largest participants file (XLSX or CSV) a coordinator may import, in bytes.
+RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)

@@ -93,6 +93,7 @@ def test_every_invariant_holds(seeded):
         training.full_clean()
     for session in Session.objects.select_related("training"):
         session.full_clean()
+    assert not Registration.objects.filter(region__isnull=True).exists()
     emails = [e.lower() for e in Participant.objects.values_list("email", flat=True)]
     assert len(emails) == len(set(emails))
 

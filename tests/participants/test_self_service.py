@@ -171,9 +171,11 @@ def test_my_trainings_through_a_one_time_link(client, django_capture_on_commit_c
     link = sign_in_link_from(message)
 
     page = client.get(link, follow=True).content.decode()
-    assert "Border management" in page and "Labour migration" in page
+    assert "Border management" in page
+    assert "Labour migration" in page
     assert "Someone else" not in page
-    assert first.get_absolute_url() in page and second.get_absolute_url() in page
+    assert first.get_absolute_url() in page
+    assert second.get_absolute_url() in page
 
     # Once only.
     other_client = type(client)()

@@ -54,6 +54,7 @@ from django.utils.text import slugify
 from courses.models import Curriculum, Module, Session, Topic, Training
 from experts.models import Expert
 from participants.models import Attendance, Participant, Registration, new_manage_token
+from rtcm.core.models import CountryRegion, Region
 from rtcm.core.roles import ALL_ROLES
 from rtcm.demo import data
 
@@ -943,12 +944,15 @@ def create_registrations(
     ids: dict[str, int],
     created: Created,
 ) -> list[tuple[Registration, RegistrationSpec]]:
+    # The registrant's region as the service records it: from the (editable) mapping.
+    region_of = dict(CountryRegion.objects.values_list("country", "region_id"))
     pairs = [
         (
             Registration(
                 participant_id=ids[people[plan.person].email],
                 training=trainings[slug],
                 status=plan.status,
+                region_id=region_of.get(people[plan.person].nationality, Region.OTHER),
                 token=new_manage_token(),
                 source=Registration.Source.DEMO,
                 submitted_at=plan.submitted_at,
