@@ -20,16 +20,11 @@ changed in between.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -38,25 +33,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import Training
 from participants import exports, imports
+from rtcm.core.access import role_required
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import style_fields
-from rtcm.core.roles import COORDINATOR, user_has_role
+from rtcm.core.roles import COORDINATOR
 
 SESSION_KEY = "staff_io_import"
 
 
-def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Anonymous people go to the admin login; signed-in people without the role get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not user_has_role(request.user, COORDINATOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+coordinator_required = role_required(COORDINATOR)
 
 
 class ImportUploadForm(forms.Form):

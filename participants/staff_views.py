@@ -9,13 +9,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,30 +27,15 @@ from courses import selectors as course_selectors
 from courses.models import Session
 from participants import selectors, services
 from participants.models import Registration
+from rtcm.core.access import role_required
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
-from rtcm.core.roles import COORDINATOR, user_has_role
+from rtcm.core.roles import COORDINATOR
 
 PENDING_LIST_LENGTH = 20
 
 
-def coordinator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Coordinators (and superusers) only.
-
-    Anonymous visitors go to the admin sign-in and come back; signed-in people
-    without the role get 403 (a redirect to a sign-in they already passed
-    would loop).
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if not user_has_role(request.user, COORDINATOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+coordinator_required = role_required(COORDINATOR)
 
 
 # --- dashboard ---------------------------------------------------------------------

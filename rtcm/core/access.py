@@ -1,0 +1,33 @@
+"""Access checks for staff pages, in one place (the API's are in permissions.py)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from rtcm.core.roles import user_has_role
+
+
+def role_required(role: str) -> Callable:
+    """Staff holding ``role`` (and superusers) only.
+
+    Anonymous visitors go to the admin sign-in and come back; signed-in people
+    without the role get 403 (a redirect to a sign-in they already passed
+    would loop).
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if not user_has_role(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
