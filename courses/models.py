@@ -170,6 +170,14 @@ class Training(models.Model):
     min_hours = models.DecimalField(
         _("minimum hours"), max_digits=5, decimal_places=1, default=Decimal("0")
     )
+    certificate_template = models.TextField(
+        _("certificate template"),
+        blank=True,
+        help_text=_(
+            "Leave empty for the center's certificate. Otherwise a Django template "
+            "(HTML + CSS) receiving the same context as the default one."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -382,3 +390,37 @@ class Question(models.Model):
             raise ValidationError({"choices": _("A choice question needs at least two choices.")})
         if self.kind not in self.CHOICE_KINDS and self.choice_list:
             raise ValidationError({"choices": _("Only choice questions have choices.")})
+
+
+class Signatory(models.Model):
+    """A person whose name, title and signature a training's certificates carry."""
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("training")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("title"), max_length=200)
+    signature = models.FileField(
+        _("signature image"),
+        upload_to="signatures/",
+        blank=True,
+        help_text=_("PNG or JPEG, on a white or transparent background."),
+    )
+
+    class Meta:
+        ordering = ["training", "position", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+    def clean(self) -> None:
+        if self.signature:
+            head = self.signature.read(16)
+            self.signature.seek(0)
+            if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+                raise ValidationError(
+                    {"signature": _("The signature must be a PNG or JPEG image.")}
+                )

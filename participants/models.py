@@ -150,6 +150,23 @@ class Registration(models.Model):
     # The waiting list is first come, first served by this time.
     waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+    # Staff may grant or withhold a certificate whatever the attendance says.
+    certificate_override = models.CharField(
+        _("certificate decision"),
+        max_length=8,
+        blank=True,
+        choices=[("grant", _("Grant whatever the attendance")), ("withhold", _("Withhold"))],
+    )
+    certificate_override_reason = models.TextField(_("why"), blank=True)
+    certificate_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    certificate_override_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -319,6 +336,7 @@ class Notification(models.Model):
         REJECTED = "rejected", _("Not accepted")
         CANCELLED = "cancelled", _("Cancelled")
         REMINDER = "reminder", _("Reminder before the start")
+        CERTIFICATE = "certificate", _("Certificate ready")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -382,3 +400,78 @@ class SignInLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def new_verification_code() -> str:
+    """A random code for the verification URL: 20 characters from a 32-letter
+    alphabet without look-alikes (100 bits), so guessing one is hopeless."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(20))
+
+
+def certificate_pdf_path(certificate: "Certificate", filename: str) -> str:
+    # A random part: a certificate's file name is never guessable.
+    return f"certificates/{certificate.year}/{certificate.serial}-{secrets.token_hex(8)}.pdf"
+
+
+class SerialCounter(models.Model):
+    """The last certificate number used in a year: locked to hand out the next one."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("certificate serial counter")
+        verbose_name_plural = _("certificate serial counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Certificate(models.Model):
+    """One per registration: serial RTCM-YYYY-NNNNN (gap-free per year), a random
+    verification code, the PDF in private storage, and revocation."""
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("registration"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    serial = models.CharField(_("serial"), max_length=20, unique=True)
+    code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=new_verification_code
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="certificate_number_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def get_verification_url(self) -> str:
+        return settings.SITE_URL + reverse("certificates:verify_code", kwargs={"code": self.code})

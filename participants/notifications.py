@@ -49,6 +49,11 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
         html = render_to_string("participants/email/notification.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.recipient])
     message.attach_alternative(html, "text/html")
+    if notification.kind == Notification.Kind.CERTIFICATE:
+        certificate = getattr(registration, "certificate", None)
+        if certificate is not None and certificate.pdf:
+            with certificate.pdf.open("rb") as handle:
+                message.attach(f"{certificate.serial}.pdf", handle.read(), "application/pdf")
     if notification.kind in WITH_CALENDAR:
         message.attach(
             f"{training.slug}.ics",

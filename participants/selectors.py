@@ -1,12 +1,30 @@
 """Reads about registrations, shared by pages, API, services and reports."""
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from courses.models import Training
-from participants.models import Registration
+from courses.models import Session, Training, TrainingQuota
+from participants.models import Attendance, Registration
 
 
 def training_seats_taken(*, training: Training) -> int:
@@ -86,26 +104,6 @@ def participant_registrations(*, participant_id: int) -> QuerySet[Registration]:
 
 
 # --- attendance and the staff dashboard ---
-# Imported here rather than at the top: this section was appended while the
-# rest of the file was being edited elsewhere.
-import datetime as dt  # noqa: E402
-
-from django.db.models import (  # noqa: E402
-    BooleanField,
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Greatest  # noqa: E402
-
-from courses.models import Session, TrainingQuota  # noqa: E402
-from participants.models import Attendance  # noqa: E402
 
 
 def _count_of(queryset, group_by: str) -> Coalesce:
@@ -226,3 +224,71 @@ def training_list_staff_current(*, today: dt.date | None = None) -> QuerySet[Tra
 
 # The staff calendar reads sessions and trainings; these two would sit better in
 # courses/selectors.py.
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    attended: int
+    sessions: int
+    percent: int
+    hours: Decimal
+    reason: str
+
+
+def training_certificate_eligibility(*, training: Training) -> dict[int, Eligibility]:
+    """For each confirmed registration of the training: may it have a certificate?
+
+    Eligible = confirmed, attended at least the training's minimum % of sessions
+    and minimum hours — unless staff granted or withheld it (their decision wins).
+    Three queries whatever the size: sessions, confirmed registrations, marks.
+    """
+    from django.utils.translation import gettext
+
+    sessions = {s.pk: s.hours for s in training.sessions.all()}
+    registrations = list(
+        training_confirmed(training=training).values_list("pk", "certificate_override")
+    )
+    attended: dict[int, list[int]] = {}
+    marks = Attendance.objects.filter(
+        registration__training=training,
+        registration__status=Registration.Status.CONFIRMED,
+        present=True,
+        session_id__in=list(sessions),
+    ).values_list("registration_id", "session_id")
+    for registration_id, session_id in marks:
+        attended.setdefault(registration_id, []).append(session_id)
+    result = {}
+    for registration_id, override in registrations:
+        present = attended.get(registration_id, [])
+        percent = len(present) * 100 // len(sessions) if sessions else 0
+        hours = sum((sessions[s] for s in present), Decimal(0))
+        meets = (
+            bool(sessions)
+            and percent >= training.min_attendance_percent
+            and hours >= training.min_hours
+        )
+        if override == "grant":
+            eligible, reason = True, gettext("granted by staff")
+        elif override == "withhold":
+            eligible, reason = False, gettext("withheld by staff")
+        elif meets:
+            eligible, reason = True, gettext("attendance met")
+        else:
+            eligible, reason = False, gettext("attendance below the minimum")
+        result[registration_id] = Eligibility(
+            eligible, len(present), len(sessions), percent, hours, reason
+        )
+    return result
+
+
+def certificate_get_by_code(*, code: str):
+    """The certificate a verification code names, with what the public page shows."""
+    from participants.models import Certificate
+
+    normalized = "".join(code.split()).upper()
+    return (
+        Certificate.objects.select_related("registration__participant", "registration__training")
+        .filter(code=normalized)
+        .first()
+    )

@@ -134,3 +134,114 @@ def send_sign_in_link(link_id: int, token: str) -> str:
     message.attach_alternative(html, "text/html")
     message.send()
     return "sent"
+
+
+# --- certificates ---------------------------------------------------------------------
+
+CERTIFICATES_JOB = "certificates"
+CERTIFICATES_ZIP_JOB = "certificates_zip"
+# Certificates one render task takes: small enough that two worker processes
+# share a batch evenly and a killed worker loses little work.
+RENDER_CHUNK = 20
+
+
+@shared_task
+def certificates_issue_job(job_id: int) -> str:
+    """Create the certificate rows of a training, then render them in parallel chunks.
+
+    Safe to run again (a redelivered message, a worker killed): rows already
+    made are kept, PDFs already stored are not rendered again.
+    """
+    from courses.models import Training
+    from participants.models import Certificate
+    from participants.services import certificates_ensure_for_training
+    from rtcm.core import jobs
+
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return "finished already"
+    try:
+        training = Training.objects.get(pk=job.params["training"])
+        to_render = certificates_ensure_for_training(training=training)
+    except Exception as error:
+        jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    total = Certificate.objects.filter(registration__training=training).count()
+    jobs.job_set_progress(job_id=job_id, done=total - len(to_render), total=total)
+    if not to_render:
+        jobs.job_succeed(job_id=job_id)
+        return "nothing to render"
+    for start in range(0, len(to_render), RENDER_CHUNK):
+        certificates_render_chunk.delay(job_id, to_render[start : start + RENDER_CHUNK])
+    return f"{len(to_render)} to render"
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def certificates_render_chunk(job_id: int, certificate_ids: list[int]) -> int:
+    """Render some certificates of a job; the last chunk to finish closes the job."""
+    from participants.certificates import training_facts
+    from participants.models import Certificate
+    from participants.services import certificate_render
+    from rtcm.core import jobs
+    from rtcm.core.models import Job
+
+    if not Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).exists():
+        return 0
+    first = (
+        Certificate.objects.select_related("registration__training")
+        .filter(pk__in=certificate_ids)
+        .first()
+    )
+    if first is None:
+        return 0
+    training = first.registration.training
+    facts = training_facts(training)  # shared by every certificate of the chunk
+    rendered = sum(certificate_render(certificate_id=pk, facts=facts) for pk in certificate_ids)
+    done = Certificate.objects.filter(registration__training=training).exclude(pdf="").count()
+    jobs.job_set_progress(job_id=job_id, done=done)
+    if done >= Job.objects.get(pk=job_id).total:
+        jobs.job_succeed(job_id=job_id)
+    return rendered
+
+
+@shared_task
+def certificates_zip_job(job_id: int) -> str:
+    """All the training's certificate PDFs in one ZIP, as the job's result."""
+    import io
+    import zipfile
+
+    from django.utils.text import slugify
+
+    from courses.models import Training
+    from participants.models import Certificate
+    from rtcm.core import jobs
+
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return "finished already"
+    try:
+        training = Training.objects.get(pk=job.params["training"])
+        certificates = list(
+            Certificate.objects.filter(registration__training=training)
+            .exclude(pdf="")
+            .select_related("registration__participant")
+            .order_by("number")
+        )
+        jobs.job_set_progress(job_id=job_id, done=0, total=len(certificates))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for done, certificate in enumerate(certificates, start=1):
+                person = certificate.registration.participant
+                with certificate.pdf.open("rb") as handle:
+                    archive.writestr(f"{certificate.serial} {person.full_name}.pdf", handle.read())
+                if done % 50 == 0:
+                    jobs.job_set_progress(job_id=job_id, done=done)
+    except Exception as error:
+        jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    jobs.job_succeed(
+        job_id=job_id,
+        content=buffer.getvalue(),
+        filename=f"certificates-{slugify(training.slug)}.zip",
+    )
+    return "done"

@@ -213,6 +213,11 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000
 )  # KiB
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took but never acknowledged (the worker died) goes back to
+# the queue after this many seconds. Longer than the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
@@ -294,3 +299,7 @@ RTCM_REMINDER_DAYS = env.int("RTCM_REMINDER_DAYS", default=3)
 RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", default=300)
 # Largest participants file (XLSX or CSV) a coordinator may import, in bytes.
 RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)
+# Certificate verifications one client may look up per minute (pages and API).
+RTCM_VERIFY_RATE_PER_MINUTE = env.int("RTCM_VERIFY_RATE_PER_MINUTE", default=30)
+# The language certificates are printed in (names keep their own script).
+RTCM_CERTIFICATE_LANGUAGE = env.str("RTCM_CERTIFICATE_LANGUAGE", default="en")

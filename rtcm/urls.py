@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("trainings/", include("courses.urls")),
     path("registrations/", include("participants.urls")),
+    path("certificates/", include("participants.certificate_urls")),
     path("staff/", include("participants.staff_urls")),
     path("staff/trainings/", include("participants.import_urls")),
     path("admin/", admin.site.urls),

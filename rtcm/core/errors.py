@@ -47,3 +47,9 @@ class InvalidTransition(DomainError):
     default_message = _("This registration cannot be changed that way in its current status.")
     status_code = 409
     code = "invalid_transition"
+
+
+class NotEligible(DomainError):
+    default_message = _("This registration is not eligible for a certificate.")
+    status_code = 409
+    code = "not_eligible"

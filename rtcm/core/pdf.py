@@ -16,6 +16,7 @@ Two rules hold for every render:
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import os
 import threading
@@ -31,8 +32,27 @@ from django.core.exceptions import SuspiciousFileOperation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
-FONT_CONFIG = FontConfiguration()
 _render_lock = threading.Lock()
+_font_config: FontConfiguration | None = None
+
+
+def font_config() -> FontConfiguration:
+    """This process's font configuration, made on first use (after a worker forks)."""
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+@functools.lru_cache(maxsize=16)
+def stylesheet(css: str) -> weasyprint.CSS:
+    """A stylesheet parsed once per process and reused by every render that names it."""
+    return weasyprint.CSS(
+        string=css,
+        font_config=font_config(),
+        base_url=default_base_url(),
+        url_fetcher=StaticFilesOnlyFetcher(),
+    )
 
 
 class StaticFilesOnlyFetcher(URLFetcher):
@@ -107,16 +127,18 @@ def default_base_url() -> str:
     return path2url(f"{Path(settings.STATIC_ROOT).resolve()}{os.sep}")
 
 
-def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+def render_pdf(html: str, *, base_url: str | None = None, css: str | None = None) -> bytes:
     """The PDF of ``html``: bytes, no side effect, so a retried task may render again.
 
     ``base_url`` is what relative URLs resolve against; leave it out so that
-    ``{% static %}`` URLs reach the fetcher as our static files.
+    ``{% static %}`` URLs reach the fetcher as our static files. ``css`` is a
+    stylesheet shared by many renders (a certificate's): parsed once per process.
     """
     document = weasyprint.HTML(
         string=html,
         base_url=base_url or default_base_url(),
         url_fetcher=StaticFilesOnlyFetcher(),
     )
+    stylesheets = [stylesheet(css)] if css else None
     with _render_lock:
-        return document.write_pdf(font_config=FONT_CONFIG)
+        return document.write_pdf(font_config=font_config(), stylesheets=stylesheets)

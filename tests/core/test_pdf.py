@@ -148,7 +148,17 @@ def test_it_reuses_one_font_configuration(monkeypatch):
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
     pdf.render_pdf("<p>one</p>")
     pdf.render_pdf("<p>two</p>")
-    assert used == [pdf.FONT_CONFIG, pdf.FONT_CONFIG]
+    assert used == [pdf.font_config(), pdf.font_config()]
+    assert used[0] is not None
+
+
+def test_a_shared_stylesheet_is_parsed_once():
+    css = "p { color: rgb(1, 2, 3) }"
+    pdf.stylesheet.cache_clear()
+    pdf.render_pdf("<p>one</p>", css=css)
+    pdf.render_pdf("<p>two</p>", css=css)
+    info = pdf.stylesheet.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
 
 
 @pytest.mark.parametrize(

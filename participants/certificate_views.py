@@ -1,0 +1,71 @@
+"""Public certificate verification: by typed code, or by the QR code's link.
+
+Shows only what the certificate itself says (name, training, dates, hours,
+issue date) and whether it is valid or revoked — never an e-mail or any other
+personal data. Rate-limited per client against enumeration (the codes carry
+100 random bits, so guessing is hopeless anyway).
+"""
+
+from django import forms
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from participants import selectors
+from participants.certificates import training_facts
+from rtcm.core.forms import style_fields
+from rtcm.core.ratelimit import rate_limited
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+def _too_many(request):
+    return rate_limited(
+        request, scope="verify", limit=settings.RTCM_VERIFY_RATE_PER_MINUTE, per_seconds=60
+    )
+
+
+@require_GET
+def verify_form(request):
+    form = VerifyForm(request.GET or None)
+    if request.GET and form.is_valid():
+        return redirect(
+            "certificates:verify_code", code="".join(form.cleaned_data["code"].split()).upper()
+        )
+    return render(request, "participants/certificates/verify_form.html", {"form": form})
+
+
+@require_GET
+def verify_code(request, code):
+    if _too_many(request):
+        return render(request, "participants/certificates/too_many.html", status=429)
+    certificate = selectors.certificate_get_by_code(code=code)
+    if certificate is None:
+        response = render(
+            request,
+            "participants/certificates/verify_result.html",
+            {"certificate": None, "code": code, "form": VerifyForm()},
+            status=404,
+        )
+    else:
+        facts = training_facts(certificate.registration.training)
+        response = render(
+            request,
+            "participants/certificates/verify_result.html",
+            {
+                "certificate": certificate,
+                "name": certificate.registration.participant.full_name,
+                "training": certificate.registration.training,
+                "hours": facts.hours.normalize() if facts.hours else facts.hours,
+                "form": VerifyForm(),
+            },
+        )
+    response["X-Robots-Tag"] = "noindex"
+    return response
