@@ -15,7 +15,7 @@ def run_manage(*args, **env):
         if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_"))
     }
     environment.update(env)
-    return subprocess.run(  # noqa: S603 — our own manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,

@@ -42,7 +42,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path):
     }
     env.pop("EMAIL_URL", None)
     log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(  # noqa: S603 — our own worker
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
