@@ -200,7 +200,46 @@ def test_zip_job_holds_every_pdf(django_capture_on_commit_callbacks):
         job = services.certificates_zip_for_training(training=training, actor=None)
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED
-    with zipfile.ZipFile(job.result_file.open("rb")) as archive:
+    with job.result_file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
         names = archive.namelist()
     assert len(names) == 3
     assert all(name.startswith("RTCM-") and name.endswith(".pdf") for name in names)
+
+
+def test_the_certificate_email_carries_the_pdf_and_the_manage_link(
+    django_capture_on_commit_callbacks,
+):
+    training = past_training()
+    registration = RegistrationFactory(training=training, participant__preferred_language="en")
+    attend(registration, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(registration=registration)
+    [message] = [m for m in mail.outbox if m.subject.startswith("Your certificate")]
+    assert registration.get_manage_url() in message.body
+    [(name, content, mimetype)] = message.attachments
+    assert (name, mimetype) == (f"{certificate.serial}.pdf", "application/pdf")
+    assert certificate.serial in pdf_text(content)
+
+
+def test_a_name_cannot_inject_markup_nor_make_the_renderer_fetch(monkeypatch):
+    from weasyprint.urls import URLFetcher
+
+    fetched = []
+    real_fetch = URLFetcher.fetch
+
+    def spy(self, url, *args, **kwargs):
+        fetched.append(url)
+        return real_fetch(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    training = past_training()
+    registration = RegistrationFactory(
+        training=training,
+        participant=ParticipantFactory(
+            given_name='<img src="http://169.254.169.254/latest">', family_name="Test"
+        ),
+    )
+    attend(registration, 4)
+    certificate = services.certificate_issue(registration=registration)
+    assert '<img src="http://169.254.169.254/latest">' in pdf_text(read(certificate.pdf))
+    assert not [url for url in fetched if "169.254" in url]
