@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint format migrate demo bench clean
+.PHONY: run test venv lint format migrate demo bench bench-certificates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ format: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+# Certificates: one render, a batch of 200 through a real worker, the worker's memory
+# over 1,000. Needs PostgreSQL and Redis; the rtcm_bench database is wiped.
+bench-certificates: venv
+	createdb -h 127.0.0.1 -U postgres rtcm_bench 2>/dev/null || true
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/rtcm_bench \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/2 \
+	  $(BIN)/python bench/certificates.py
 
 clean:
 	rm -rf $(VENV) var/static

@@ -9,8 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from courses.admin import TrainingAdmin
 from courses.models import Training
@@ -18,6 +19,7 @@ from participants import services
 from participants.models import (
     Answer,
     Attendance,
+    Certificate,
     Notification,
     Participant,
     Registration,
@@ -76,9 +78,37 @@ class RegistrationInline(ReadOnlyInline):
 admin.site.unregister(Training)
 
 
+@admin.action(description=_("Issue certificates"))
+def issue_certificates(modeladmin, request, queryset):
+    """Start the bulk job per training (the service's rules decide who gets one)."""
+    for training in queryset:
+        job = services.certificates_issue_for_training(training=training, actor=request.user)
+        modeladmin.message_user(
+            request,
+            format_html(
+                gettext(
+                    '{training}: certificates are being issued: <a href="{url}">see the job</a>.'
+                ),
+                training=training.title,
+                url=reverse("staff:job", kwargs={"pk": job.pk}),
+            ),
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Training)
 class TrainingWithRegistrationsAdmin(TrainingAdmin):
     inlines = [*TrainingAdmin.inlines, RegistrationInline]
+    actions = [issue_certificates]
+    list_display = [*TrainingAdmin.list_display, "certificates_link"]
+
+    @admin.display(description=_("certificates"))
+    def certificates_link(self, training):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff:training_certificates", kwargs={"slug": training.slug}),
+            _("Certificates"),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -186,6 +216,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         "status_changed_at",
         "waitlisted_at",
         "manage_link",
+        # Decided on the staff certificates page, through the service.
+        "certificate_override",
+        "certificate_override_reason",
+        "certificate_override_by",
+        "certificate_override_at",
     ]
     fields = [*readonly_fields, "decision_reason"]
     actions = [approve, reject, cancel]
@@ -232,6 +267,144 @@ class RegistrationAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, _("Choose a status."), messages.ERROR)
         return redirect(reverse("admin:participants_registration_change", args=[pk]))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.TextInput(attrs={"size": 60}), max_length=500
+    )
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = _("revoked")
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(revoked_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(revoked_at__isnull=True)
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are issued by the services and never edited; they may be revoked."""
+
+    list_display = ["serial", "participant", "training", "issued_at", "revoked"]
+    list_filter = ["year", RevokedFilter, "registration__training"]
+    search_fields = [
+        "serial",
+        "code",
+        "registration__participant__given_name",
+        "registration__participant__family_name",
+    ]
+    list_select_related = ["registration__participant", "registration__training"]
+    date_hierarchy = "issued_at"
+    fields = [
+        "serial",
+        "participant",
+        "training",
+        "registration_link",
+        "code",
+        "verification_link",
+        "issued_at",
+        "pdf_link",
+        "rendered_at",
+        "revoked_at",
+        "revoked_reason",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/participants/certificate/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("participant"), ordering="registration__participant")
+    def participant(self, certificate):
+        return certificate.registration.participant
+
+    @admin.display(description=_("training"), ordering="registration__training")
+    def training(self, certificate):
+        return certificate.registration.training
+
+    @admin.display(description=_("revoked"), boolean=True, ordering="revoked_at")
+    def revoked(self, certificate):
+        return certificate.is_revoked
+
+    @admin.display(description=_("registration"))
+    def registration_link(self, certificate):
+        url = reverse("admin:participants_registration_change", args=[certificate.registration_id])
+        return format_html('<a href="{}">{}</a>', url, certificate.registration)
+
+    @admin.display(description=_("verification page"))
+    def verification_link(self, certificate):
+        url = certificate.get_verification_url()
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, url)
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, certificate):
+        if not certificate.pdf:
+            return _("not yet rendered")
+        url = reverse(
+            "staff:certificate_pdf",
+            kwargs={"slug": certificate.registration.training.slug, "pk": certificate.pk},
+        )
+        return format_html('<a href="{}">{}.pdf</a>', url, certificate.serial)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("registration__participant", "registration__training", "revoked_by")
+        )
+
+    def get_urls(self):
+        revoke = self.admin_site.admin_view(self.revoke_view)
+        return [
+            path("<int:pk>/revoke/", revoke, name="participants_certificate_revoke"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "revoke_form": RevokeForm(),
+            # Nothing to save: every field is read-only.
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revoke_view(self, request, pk):
+        """Staff revoke a certificate, through the service, with a reason."""
+        certificate = get_object_or_404(Certificate, pk=pk)
+        change_url = reverse("admin:participants_certificate_change", args=[pk])
+        if request.method != "POST" or not self.has_change_permission(request, certificate):
+            return redirect(change_url)
+        form = RevokeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.certificate_revoke(
+                    certificate=certificate,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except DomainError as error:
+                self.message_user(request, str(error.message), messages.ERROR)
+            else:
+                self.message_user(request, _("Certificate revoked."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Say why the certificate is revoked."), messages.ERROR)
+        return redirect(change_url)
 
 
 @admin.register(Notification)

@@ -1,21 +1,26 @@
-"""Registrations through the API: public submission, staff list and actions."""
+"""Registrations through the API: public submission, staff list and actions;
+certificates: issuing jobs for coordinators, public verification."""
 
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from courses import selectors as course_selectors
-from courses.models import Session
+from courses.models import Session, Training
 from participants import selectors, services
+from participants.certificates import training_hours
 from participants.forms import RegistrationForm
-from participants.models import PERSON_FIELDS, Participant, Registration
+from participants.models import PERSON_FIELDS, Certificate, Participant, Registration
+from rtcm.core.models import Job
 from rtcm.core.permissions import IsCoordinator
 
 
@@ -107,9 +112,29 @@ class RegistrationSubmitView(APIView):
         )
 
 
+def certificate_status(certificate: Certificate) -> str:
+    return "revoked" if certificate.is_revoked else "valid"
+
+
+class RegistrationCertificateSerializer(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField()
+    rendered = serializers.SerializerMethodField(help_text="Whether its PDF is stored yet.")
+
+    class Meta:
+        model = Certificate
+        fields = ["serial", "status", "issued_at", "rendered"]
+
+    def get_status(self, certificate) -> str:
+        return certificate_status(certificate)
+
+    def get_rendered(self, certificate) -> bool:
+        return bool(certificate.pdf)
+
+
 class RegistrationSerializer(serializers.ModelSerializer):
     training = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     participant = serializers.SerializerMethodField()
+    certificate = serializers.SerializerMethodField()
 
     class Meta:
         model = Registration
@@ -125,6 +150,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "decision_reason",
             "region",
             "seat_region",
+            "certificate",
         ]
 
     def get_participant(self, registration) -> dict:
@@ -138,6 +164,12 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "organisation": person.organisation,
             "gender": person.gender,
         }
+
+    @extend_schema_field(RegistrationCertificateSerializer(allow_null=True))
+    def get_certificate(self, registration) -> dict | None:
+        # A reverse one-to-one: loaded by the list's select_related, None when absent.
+        certificate = getattr(registration, "certificate", None)
+        return RegistrationCertificateSerializer(certificate).data if certificate else None
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -164,9 +196,9 @@ class RegistrationViewSet(
     filterset_class = RegistrationFilter
 
     def get_queryset(self):
-        return Registration.objects.select_related("participant", "training").order_by(
-            "-submitted_at", "-pk"
-        )
+        return Registration.objects.select_related(
+            "participant", "training", "certificate"
+        ).order_by("-submitted_at", "-pk")
 
     def _act(self, service, **kwargs):
         registration = service(registration=self.get_object(), actor=self.request.user, **kwargs)
@@ -243,3 +275,84 @@ class SessionAttendanceView(APIView):
             )
         sheet = selectors.session_attendance_sheet(session=session)
         return Response(AttendanceRowSerializer(sheet, many=True).data)
+
+
+# --- certificates ---------------------------------------------------------------------
+
+
+class JobStartedSerializer(serializers.Serializer):
+    job = serializers.IntegerField(help_text="The job's id.")
+    url = serializers.CharField(help_text="Where to follow its progress.")
+
+
+class TrainingCertificatesView(APIView):
+    """Issue every eligible certificate of a training: starts a job, answers 202 with
+    the job and the URL to follow it (``GET /api/v1/jobs/<id>/``). Safe to repeat:
+    nobody gets a second certificate."""
+
+    permission_classes = [IsCoordinator]
+
+    def start_job(self, *, training: Training, actor) -> Job:
+        return services.certificates_issue_for_training(training=training, actor=actor)
+
+    @extend_schema(request=None, responses={202: JobStartedSerializer})
+    def post(self, request, slug):
+        training = get_object_or_404(Training, slug=slug)
+        job = self.start_job(training=training, actor=request.user)
+        url = reverse("job-detail", args=[job.pk])
+        return Response(
+            {"job": job.pk, "url": url}, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
+        )
+
+
+class TrainingCertificatesZipView(TrainingCertificatesView):
+    """All the training's certificate PDFs in one ZIP: starts a job, answers 202; the
+    finished job carries the download link."""
+
+    def start_job(self, *, training: Training, actor) -> Job:
+        return services.certificates_zip_for_training(training=training, actor=actor)
+
+
+class CertificateVerificationSerializer(serializers.Serializer):
+    """What the certificate itself says, and whether it still holds; nothing else
+    about the person (no e-mail, no organisation)."""
+
+    serial = serializers.CharField()
+    status = serializers.ChoiceField(choices=["valid", "revoked"])
+    name = serializers.CharField()
+    training = serializers.CharField(help_text="The training's title.")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
+    issued_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class CertificateVerifyView(APIView):
+    """Verify a certificate by its code (public, rate-limited per client): 404 when no
+    certificate has it."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "verify"
+
+    @extend_schema(responses={200: CertificateVerificationSerializer})
+    def get(self, request, code):
+        certificate = selectors.certificate_get_by_code(code=code)
+        if certificate is None:
+            raise NotFound("Unknown code: no certificate of ours has it.")
+        training = certificate.registration.training
+        data = {
+            "serial": certificate.serial,
+            "status": certificate_status(certificate),
+            "name": certificate.registration.participant.full_name,
+            "training": training.title,
+            "start_date": training.start_date,
+            "end_date": training.end_date,
+            "hours": training_hours(training),
+            "issued_at": certificate.issued_at,
+            "revoked_at": certificate.revoked_at,
+        }
+        response = Response(CertificateVerificationSerializer(data).data)
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from participants import selectors
-from participants.certificates import training_facts
+from participants.certificates import plain_hours, training_facts
 from rtcm.core.forms import style_fields
 from rtcm.core.ratelimit import rate_limited
 
@@ -63,7 +63,7 @@ def verify_code(request, code):
                 "certificate": certificate,
                 "name": certificate.registration.participant.full_name,
                 "training": certificate.registration.training,
-                "hours": facts.hours.normalize() if facts.hours else facts.hours,
+                "hours": plain_hours(facts.hours),
                 "form": VerifyForm(),
             },
         )

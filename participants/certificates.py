@@ -63,12 +63,32 @@ class TrainingFacts:
     signatories: list[dict]
 
 
+def _hours(sessions: list, modules: list) -> Decimal:
+    """The sessions' hours; the modules' when the training has no session."""
+    if sessions:
+        return sum((s.hours for s in sessions), Decimal(0))
+    return sum((m.hours for m in modules), Decimal(0))
+
+
+def plain_hours(hours: Decimal) -> Decimal:
+    """Hours as people write them: 12.0 → 12, 7.50 → 7.5, and 20.0 → 20 where
+    ``normalize()`` alone would print 2E+1."""
+    if hours == hours.to_integral_value():
+        return hours.quantize(Decimal(1))
+    return hours.normalize()
+
+
+def training_hours(training: Training) -> Decimal:
+    """The hours a certificate of ``training`` states."""
+    sessions = list(training.sessions.all())
+    modules = [] if sessions else list(training.modules.all())
+    return plain_hours(_hours(sessions, modules))
+
+
 def training_facts(training: Training) -> TrainingFacts:
     sessions = list(training.sessions.all())
-    hours = sum((s.hours for s in sessions), Decimal(0))
     modules = list(training.modules.select_related("topic"))
-    if not sessions:
-        hours = sum((m.hours for m in modules), Decimal(0))
+    hours = _hours(sessions, modules)
     signatories = [
         {"name": s.name, "title": s.title, "signature": _image_data_uri(s.signature)}
         for s in training.signatories.all()
@@ -98,7 +118,7 @@ def certificate_html(certificate: Certificate, facts: TrainingFacts | None = Non
             "name_size": name_font_size(name),
             "training": training,
             "title_rtl": is_rtl(training.title),
-            "hours": facts.hours.normalize() if facts.hours else facts.hours,
+            "hours": plain_hours(facts.hours),
             "modules": facts.modules,
             "signatories": facts.signatories,
             "qr": qr_data_uri(certificate.get_verification_url()),

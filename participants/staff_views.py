@@ -1,7 +1,9 @@
-"""Staff pages: the dashboard, the attendance sheet of a session and its printable PDF.
+"""Staff pages: the dashboard, the attendance sheet of a session and its printable PDF,
+a training's certificates.
 
-Coordinators only. Attendance is marked through ``participants.services``,
-like everywhere else; the pages work without JavaScript.
+Coordinators only. Attendance is marked and certificates are issued, decided
+and revoked through ``participants.services``, like everywhere else; the pages
+work without JavaScript.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,9 +32,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from courses import selectors as course_selectors
-from courses.models import Session
+from courses.models import Session, Training
 from participants import selectors, services
-from participants.models import Registration
+from participants.models import Certificate, Registration
 from rtcm.core.access import role_required
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
@@ -185,4 +193,138 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sign-in-{session.pk}.pdf"'
+    return response
+
+
+# --- certificates ----------------------------------------------------------------------
+
+# The decision buttons and what they ask the service for ("" = the attendance rule).
+CERTIFICATE_DECISIONS = {"grant": "grant", "withhold": "withhold", "rule": ""}
+
+
+def _certificate_rows(training: Training) -> list[Registration]:
+    """The training's confirmed registrations with attendance, eligibility and certificate.
+
+    Five queries whatever the number of people: the rows (with participant,
+    certificate and decision maker) and the three of the eligibility rule.
+    """
+    rows = list(
+        selectors.training_registrations_with_attendance(training=training)
+        .filter(status=Registration.Status.CONFIRMED)
+        .select_related("certificate", "certificate_override_by")
+    )
+    eligibility = selectors.training_certificate_eligibility(training=training)
+    for row in rows:
+        row.eligibility = eligibility.get(row.pk)
+        row.issued = getattr(row, "certificate", None)
+    return rows
+
+
+def _certificate_summary(rows: list[Registration]) -> dict[str, int]:
+    certificates = [row.issued for row in rows if row.issued is not None]
+    return {
+        "people": len(rows),
+        "eligible": sum(1 for row in rows if row.eligibility and row.eligibility.eligible),
+        "issued": len(certificates),
+        "rendered": sum(1 for c in certificates if c.pdf and not c.is_revoked),
+        "revoked": sum(1 for c in certificates if c.is_revoked),
+    }
+
+
+@never_cache
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def training_certificates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who may have a certificate, the staff's decisions, and the certificates issued."""
+    training = get_object_or_404(Training, slug=slug)
+    if request.method == "POST":
+        return _certificates_action(request, training)
+    rows = _certificate_rows(training)
+    context = {
+        "training": training,
+        "rows": rows,
+        "summary": _certificate_summary(rows),
+    }
+    return render(request, "participants/staff/certificates.html", context)
+
+
+def _certificates_action(request: HttpRequest, training: Training) -> HttpResponse:
+    page_url = reverse("staff:training_certificates", kwargs={"slug": training.slug})
+    action = request.POST.get("action", "")
+    if action == "issue_all":
+        job = services.certificates_issue_for_training(training=training, actor=request.user)
+        messages.success(request, _("The certificates are being issued."))
+        return redirect("staff:job", pk=job.pk)
+    if action == "zip":
+        job = services.certificates_zip_for_training(training=training, actor=request.user)
+        messages.success(request, _("The ZIP of the certificates is being made."))
+        return redirect("staff:job", pk=job.pk)
+    if action not in ("issue", "reissue", "revoke", *CERTIFICATE_DECISIONS):
+        return HttpResponseBadRequest(_("Choose an action."))
+    person = request.POST.get("registration", "")
+    if not person.isdigit():
+        return HttpResponseBadRequest(_("Choose a person."))
+    registration = get_object_or_404(
+        Registration.objects.select_related("participant", "training"),
+        pk=int(person),
+        training=training,
+    )
+    name = registration.participant.full_name
+    reason = request.POST.get("reason", "")
+    try:
+        if action in ("issue", "reissue"):
+            certificate = services.certificate_issue(
+                registration=registration, actor=request.user, force=action == "reissue"
+            )
+            messages.success(
+                request,
+                _("%(name)s: certificate %(serial)s is ready.")
+                % {"name": name, "serial": certificate.serial},
+            )
+        elif action == "revoke":
+            certificate = Certificate.objects.filter(registration=registration).first()
+            if certificate is None:
+                raise Http404
+            services.certificate_revoke(certificate=certificate, reason=reason, actor=request.user)
+            messages.success(
+                request,
+                _("%(name)s: certificate %(serial)s is revoked.")
+                % {"name": name, "serial": certificate.serial},
+            )
+        else:
+            services.registration_decide_certificate(
+                registration=registration,
+                decision=CERTIFICATE_DECISIONS[action],
+                reason=reason,
+                actor=request.user,
+            )
+            messages.success(request, _("%(name)s: decision saved.") % {"name": name})
+    except DomainError as error:
+        messages.error(request, f"{name}: {error.message}")
+    return redirect(f"{page_url}#r{registration.pk}")
+
+
+@never_cache
+@coordinator_required
+@require_GET
+def certificate_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A certificate's PDF for the staff, revoked or not (the public link refuses revoked)."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("registration__training"),
+        pk=pk,
+        registration__training__slug=slug,
+    )
+    if not certificate.pdf:
+        raise Http404
+    try:
+        handle = certificate.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response

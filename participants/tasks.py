@@ -7,6 +7,8 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from celery.exceptions import TaskPredicate
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
@@ -145,7 +147,33 @@ CERTIFICATES_ZIP_JOB = "certificates_zip"
 RENDER_CHUNK = 20
 
 
-@shared_task
+class JobTask(DjangoTask):
+    """A task whose first argument is a job id. When it fails for good — an error it
+    does not retry — its job fails with the error; else the job would show "running"
+    forever (say, when a training's own certificate template does not render).
+    Retries are not the end, and a worker killed mid-task is no failure either: its
+    unacknowledged message comes back and the task runs again.
+
+    A ``__call__`` rather than ``on_failure``: eager tasks (the embedded mode) that
+    propagate their errors never call ``on_failure``. ``DjangoTask`` is the base
+    Celery gives tasks in a Django project (``delay_on_commit``).
+    """
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except TaskPredicate:  # Retry, Reject, Ignore
+            raise
+        except Exception as error:
+            from rtcm.core import jobs
+
+            job_id = kwargs.get("job_id", args[0] if args else None)
+            if job_id is not None:
+                jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+            raise
+
+
+@shared_task(base=JobTask)
 def certificates_issue_job(job_id: int) -> str:
     """Create the certificate rows of a training, then render them in parallel chunks.
 
@@ -160,12 +188,8 @@ def certificates_issue_job(job_id: int) -> str:
     job = jobs.job_start(job_id=job_id)
     if job is None:
         return "finished already"
-    try:
-        training = Training.objects.get(pk=job.params["training"])
-        to_render = certificates_ensure_for_training(training=training)
-    except Exception as error:
-        jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
-        raise
+    training = Training.objects.get(pk=job.params["training"])
+    to_render = certificates_ensure_for_training(training=training)
     total = Certificate.objects.filter(registration__training=training).count()
     jobs.job_set_progress(job_id=job_id, done=total - len(to_render), total=total)
     if not to_render:
@@ -176,7 +200,7 @@ def certificates_issue_job(job_id: int) -> str:
     return f"{len(to_render)} to render"
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=JobTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def certificates_render_chunk(job_id: int, certificate_ids: list[int]) -> int:
     """Render some certificates of a job; the last chunk to finish closes the job."""
     from participants.certificates import training_facts
@@ -198,13 +222,15 @@ def certificates_render_chunk(job_id: int, certificate_ids: list[int]) -> int:
     facts = training_facts(training)  # shared by every certificate of the chunk
     rendered = sum(certificate_render(certificate_id=pk, facts=facts) for pk in certificate_ids)
     done = Certificate.objects.filter(registration__training=training).exclude(pdf="").count()
-    jobs.job_set_progress(job_id=job_id, done=done)
-    if done >= Job.objects.get(pk=job_id).total:
+    total = Job.objects.get(pk=job_id).total
+    # Clamped: a certificate issued on demand meanwhile must not break done <= total.
+    jobs.job_set_progress(job_id=job_id, done=min(done, total))
+    if done >= total:
         jobs.job_succeed(job_id=job_id)
     return rendered
 
 
-@shared_task
+@shared_task(base=JobTask)
 def certificates_zip_job(job_id: int) -> str:
     """All the training's certificate PDFs in one ZIP, as the job's result."""
     import io
@@ -219,26 +245,22 @@ def certificates_zip_job(job_id: int) -> str:
     job = jobs.job_start(job_id=job_id)
     if job is None:
         return "finished already"
-    try:
-        training = Training.objects.get(pk=job.params["training"])
-        certificates = list(
-            Certificate.objects.filter(registration__training=training)
-            .exclude(pdf="")
-            .select_related("registration__participant")
-            .order_by("number")
-        )
-        jobs.job_set_progress(job_id=job_id, done=0, total=len(certificates))
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for done, certificate in enumerate(certificates, start=1):
-                person = certificate.registration.participant
-                with certificate.pdf.open("rb") as handle:
-                    archive.writestr(f"{certificate.serial} {person.full_name}.pdf", handle.read())
-                if done % 50 == 0:
-                    jobs.job_set_progress(job_id=job_id, done=done)
-    except Exception as error:
-        jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
-        raise
+    training = Training.objects.get(pk=job.params["training"])
+    certificates = list(
+        Certificate.objects.filter(registration__training=training, revoked_at__isnull=True)
+        .exclude(pdf="")
+        .select_related("registration__participant")
+        .order_by("number")
+    )
+    jobs.job_set_progress(job_id=job_id, done=0, total=len(certificates))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, certificate in enumerate(certificates, start=1):
+            person = certificate.registration.participant
+            with certificate.pdf.open("rb") as handle:
+                archive.writestr(f"{certificate.serial} {person.full_name}.pdf", handle.read())
+            if done % 50 == 0:
+                jobs.job_set_progress(job_id=job_id, done=done)
     jobs.job_succeed(
         job_id=job_id,
         content=buffer.getvalue(),

@@ -1,12 +1,12 @@
 """Public registration, the manage-registration page (by token) and "my trainings"."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import selectors as course_selectors
 from courses.models import Training
@@ -17,7 +17,7 @@ from participants.forms import (
     RegistrationForm,
     SignInRequestForm,
 )
-from participants.models import Registration
+from participants.models import Certificate, Registration
 from rtcm.core.errors import DomainError
 
 SESSION_PARTICIPANT = "rtcm_participant_id"
@@ -96,12 +96,15 @@ def manage(request, token):
     training = course_selectors.training_get_public(
         slug=registration.training.slug, include_unpublished=True
     )
+    certificate = Certificate.objects.filter(registration=registration).first()
     context = {
         "registration": registration,
         "participant": registration.participant,
         "training": training,
         "answers": registration.answers.select_related("question"),
         "waitlist_position": selectors.registration_waitlist_position(registration=registration),
+        "certificate": certificate,
+        "certificate_ready": _certificate_ready(certificate),
         "cancel_form": cancel_form,
         "contact_form": contact_form,
         "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),
@@ -111,6 +114,36 @@ def manage(request, token):
     }
     status = 400 if (cancel_form.errors or contact_form.errors) else 200
     response = render(request, "participants/manage.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _certificate_ready(certificate: Certificate | None) -> bool:
+    """A certificate the person may download: rendered and not revoked."""
+    return certificate is not None and bool(certificate.pdf) and not certificate.is_revoked
+
+
+@require_GET
+def certificate_download(request, token):
+    """The person's certificate PDF, by the registration's secret link; 404 otherwise."""
+    registration = selectors.registration_get_by_token(token=token)
+    if registration is None:
+        raise Http404
+    certificate = Certificate.objects.filter(registration=registration).first()
+    if not _certificate_ready(certificate):
+        raise Http404
+    try:
+        handle = certificate.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

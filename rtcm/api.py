@@ -4,7 +4,15 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from courses.api import CurriculumViewSet, SessionViewSet, TopicViewSet, TrainingViewSet
-from participants.api import RegistrationSubmitView, RegistrationViewSet, SessionAttendanceView
+from participants.api import (
+    CertificateVerifyView,
+    RegistrationSubmitView,
+    RegistrationViewSet,
+    SessionAttendanceView,
+    TrainingCertificatesView,
+    TrainingCertificatesZipView,
+)
+from rtcm.core.api import JobViewSet
 
 router = DefaultRouter()
 router.register("topics", TopicViewSet, basename="topic")
@@ -12,12 +20,28 @@ router.register("trainings", TrainingViewSet, basename="training")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("curricula", CurriculumViewSet, basename="curriculum")
 router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("jobs", JobViewSet, basename="job")
 
 urlpatterns = [
     path(
         "trainings/<slug:slug>/register/",
         RegistrationSubmitView.as_view(),
         name="training-register",
+    ),
+    path(
+        "trainings/<slug:slug>/certificates/",
+        TrainingCertificatesView.as_view(),
+        name="training-certificates",
+    ),
+    path(
+        "trainings/<slug:slug>/certificates/zip/",
+        TrainingCertificatesZipView.as_view(),
+        name="training-certificates-zip",
+    ),
+    path(
+        "certificates/verify/<str:code>/",
+        CertificateVerifyView.as_view(),
+        name="certificate-verify",
     ),
     path(
         "sessions/<int:pk>/attendance/",

@@ -199,6 +199,10 @@ _broker_url = env.str("CELERY_BROKER_URL", default="")
 # No broker: run tasks in-process, so the embedded mode needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not _broker_url)
 CELERY_BROKER_URL = _broker_url or "memory://localhost/"
+# Where a task goes when nothing routes it elsewhere, including the tasks a task
+# sends (a job's render chunks, e-mails): the workers' ``--queues`` must include it.
+# The integration tests give each of their workers a queue of its own this way.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -235,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API --------------------------------------------------------------
+# Certificate verifications one client may look up per minute (pages and API).
+RTCM_VERIFY_RATE_PER_MINUTE = env.int("RTCM_VERIFY_RATE_PER_MINUTE", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -247,7 +253,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rtcm.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env.str("RTCM_API_ANON_RATE", default="600/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("RTCM_API_ANON_RATE", default="600/hour"),
+        # Certificate look-ups (GET /api/v1/certificates/verify/<code>/), per client.
+        "verify": f"{RTCM_VERIFY_RATE_PER_MINUTE}/min",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RTCM API",
@@ -299,7 +309,5 @@ RTCM_REMINDER_DAYS = env.int("RTCM_REMINDER_DAYS", default=3)
 RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", default=300)
 # Largest participants file (XLSX or CSV) a coordinator may import, in bytes.
 RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)
-# Certificate verifications one client may look up per minute (pages and API).
-RTCM_VERIFY_RATE_PER_MINUTE = env.int("RTCM_VERIFY_RATE_PER_MINUTE", default=30)
 # The language certificates are printed in (names keep their own script).
 RTCM_CERTIFICATE_LANGUAGE = env.str("RTCM_CERTIFICATE_LANGUAGE", default="en")

@@ -188,3 +188,31 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
     label = factory.Sequence(lambda n: f"Question {n}")
     kind = Question.Kind.SHORT_TEXT
+
+
+# --- completed trainings with attendance (appended with the certificate pages) ---
+
+
+def past_training(sessions: int = 4, **kwargs) -> Training:
+    """A completed training that ended a week ago, with ``sessions`` three-hour sessions."""
+    start = timezone.localdate() - dt.timedelta(days=10)
+    training = TrainingFactory(
+        status=Training.Status.COMPLETED,
+        start_date=start,
+        end_date=start + dt.timedelta(days=3),
+        **kwargs,
+    )
+    for day in range(sessions):
+        starts = timezone.make_aware(
+            dt.datetime.combine(start + dt.timedelta(days=day), dt.time(9))
+        )
+        SessionFactory(training=training, starts_at=starts, ends_at=starts + dt.timedelta(hours=3))
+    return training
+
+
+def attend(registration: Registration, count: int) -> None:
+    """Mark ``registration`` present at the first ``count`` sessions of its training."""
+    sessions = registration.training.sessions.order_by("starts_at", "pk")[:count]
+    Attendance.objects.bulk_create(
+        Attendance(registration=registration, session=session, present=True) for session in sessions
+    )

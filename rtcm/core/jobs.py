@@ -12,7 +12,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from rtcm.core.models import Job
@@ -44,7 +45,8 @@ def job_start(*, job_id: int) -> Job | None:
 
 
 def job_set_progress(*, job_id: int, done: int, total: int | None = None) -> None:
-    values: dict[str, Any] = {"done": done}
+    """Record progress; it never goes back (parallel tasks may report out of order)."""
+    values: dict[str, Any] = {"done": Greatest(F("done"), Value(done))}
     if total is not None:
         values["total"] = total
     Job.objects.filter(pk=job_id, status=Status.RUNNING).update(**values)

@@ -50,6 +50,13 @@ class CountryRegion(models.Model):
         return f"{self.country.name} → {self.region}"
 
 
+# What the staff read for a job's kind; an unknown kind shows as it is stored.
+JOB_KIND_LABELS = {
+    "certificates": _("Issue certificates"),
+    "certificates_zip": _("Certificates as a ZIP"),
+}
+
+
 def job_result_path(job: "Job", filename: str) -> str:
     return f"jobs/{job.created_at:%Y/%m}/{job.pk}-{filename}"
 
@@ -103,6 +110,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        return str(JOB_KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def percent(self) -> int:

@@ -243,3 +243,27 @@ def test_a_name_cannot_inject_markup_nor_make_the_renderer_fetch(monkeypatch):
     certificate = services.certificate_issue(registration=registration)
     assert '<img src="http://169.254.169.254/latest">' in pdf_text(read(certificate.pdf))
     assert not [url for url in fetched if "169.254" in url]
+
+
+def test_a_revoked_certificate_is_neither_reissued_nor_zipped(
+    admin_user, django_capture_on_commit_callbacks
+):
+    from rtcm.core.errors import InvalidTransition
+
+    training = past_training()
+    keep, revoke = (RegistrationFactory(training=training) for _ in range(2))
+    attend(keep, 4)
+    attend(revoke, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificates_issue_for_training(training=training, actor=None)
+    revoked = Certificate.objects.get(registration=revoke)
+    services.certificate_revoke(certificate=revoked, reason="Fraud", actor=admin_user)
+    with pytest.raises(InvalidTransition):
+        services.certificate_issue(registration=revoke, force=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.certificates_zip_for_training(training=training, actor=None)
+    job.refresh_from_db()
+    with job.result_file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        assert [name.split()[0] for name in archive.namelist()] == [
+            Certificate.objects.get(registration=keep).serial
+        ]

@@ -225,3 +225,17 @@ def test_every_change_is_in_the_audit_trail_with_who_did_it():
     # first waiting person takes — here, the same person, back in front.
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CONFIRMED
+
+
+def test_queued_notifications_can_be_sent_from_the_command_line(monkeypatch, run_on_commit):
+    from django.core.management import call_command
+
+    def refuse(self, messages):
+        raise smtplib.SMTPServerDisconnected("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    run_on_commit(services.registration_submit, training=TrainingFactory(), participant_data=data())
+    monkeypatch.undo()
+    call_command("send_queued_notifications", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().status == Notification.Status.SENT
