@@ -92,9 +92,9 @@ class TrainingAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "description", "venue_city"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
-    filter_horizontal = ["modules", "target_regions"]
+    filter_horizontal = ["modules", "target_regions", "coordinators"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "description", "modules"]}),
+        (None, {"fields": ["title", "slug", "status", "description", "modules", "coordinators"]}),
         (
             _("When and where"),
             {

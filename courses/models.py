@@ -170,6 +170,13 @@ class Training(models.Model):
     min_hours = models.DecimalField(
         _("minimum hours"), max_digits=5, decimal_places=1, default=Decimal("0")
     )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_trainings",
+        verbose_name=_("coordinators"),
+        help_text=_("Staff who run this training; they see its report."),
+    )
     certificate_template = models.TextField(
         _("certificate template"),
         blank=True,

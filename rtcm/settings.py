@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "library",
     "experts",
     "rtcm.demo",
+    "rtcm.reports",
 ]
 
 MIDDLEWARE = [
