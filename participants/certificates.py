@@ -16,6 +16,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import translation
@@ -138,3 +139,22 @@ def certificate_html(certificate: Certificate, facts: TrainingFacts | None = Non
 
 def certificate_pdf(certificate: Certificate, facts: TrainingFacts | None = None) -> bytes:
     return render_pdf(certificate_html(certificate, facts), css=certificate_css())
+
+
+def certificate_file_response(certificate: Certificate) -> FileResponse:
+    """The stored PDF as a download (404 when there is none). Callers check access."""
+    if not certificate.pdf:
+        raise Http404
+    try:
+        handle = certificate.pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -34,8 +34,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from courses import selectors as course_selectors
 from courses.models import Session, Training
 from participants import selectors, services
+from participants.certificates import certificate_file_response
 from participants.models import Certificate, Registration
-from rtcm.core.access import role_required
+from rtcm.core.access import role_required, staff_required
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
 from rtcm.core.roles import COORDINATOR
@@ -93,7 +94,7 @@ def _month_calendar(month: dt.date) -> list[list[dict]]:
 
 
 @never_cache
-@coordinator_required
+@staff_required  # every staff member sees the overview; acting on it needs the role
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     month = _month_from(request.GET.get("month"))
@@ -314,17 +315,4 @@ def certificate_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         pk=pk,
         registration__training__slug=slug,
     )
-    if not certificate.pdf:
-        raise Http404
-    try:
-        handle = certificate.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certificate.serial}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return certificate_file_response(certificate)

@@ -1,7 +1,7 @@
 """Public registration, the manage-registration page (by token) and "my trainings"."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses import selectors as course_selectors
 from courses.models import Training
 from participants import selectors, services
+from participants.certificates import certificate_file_response
 from participants.forms import (
     CancelForm,
     ContactDetailsForm,
@@ -132,18 +133,7 @@ def certificate_download(request, token):
     certificate = Certificate.objects.filter(registration=registration).first()
     if not _certificate_ready(certificate):
         raise Http404
-    try:
-        handle = certificate.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certificate.serial}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+    response = certificate_file_response(certificate)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -13,6 +13,7 @@ from participants.api import (
     TrainingCertificatesZipView,
 )
 from rtcm.core.api import JobViewSet
+from rtcm.reports.api import ReportCreateView
 
 router = DefaultRouter()
 router.register("topics", TopicViewSet, basename="topic")
@@ -48,5 +49,6 @@ urlpatterns = [
         SessionAttendanceView.as_view(),
         name="session-attendance",
     ),
+    path("reports/", ReportCreateView.as_view(), name="report-create"),
     *router.urls,
 ]

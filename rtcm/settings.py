@@ -205,7 +205,9 @@ CELERY_BROKER_URL = _broker_url or "memory://localhost/"
 # The integration tests give each of their workers a queue of its own this way.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
-CELERY_TASK_EAGER_PROPAGATES = True
+# In-process tasks do not raise into the request that queued them: a failed job
+# shows as failed on its page (tests turn propagation back on to see errors).
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -237,7 +239,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.notifications_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
+    "monthly-activity-report": {
+        "task": "rtcm.reports.tasks.monthly_activity_report",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
+# Who receives the monthly activity report; empty: the active users of the manager group.
+RTCM_REPORT_RECIPIENTS = env.list("RTCM_REPORT_RECIPIENTS", default=[])
 
 # --- REST API --------------------------------------------------------------
 # Certificate verifications one client may look up per minute (pages and API).
@@ -274,6 +282,8 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "rtcm.core.api.country_choices",
         "TrainingStatusEnum": "courses.models.Training.Status",
         "RegistrationStatusEnum": "participants.models.Registration.Status",
+        "TrainingFormatEnum": "courses.models.Training.Format",
+        "ReportFileFormatEnum": "rtcm.reports.render.FORMATS",
     },
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("registrations/", include("participants.urls")),
     path("certificates/", include("participants.certificate_urls")),
     path("staff/", include("participants.staff_urls")),
+    path("staff/reports/", include("rtcm.reports.urls")),
     path("staff/trainings/", include("participants.import_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rtcm.api")),

@@ -44,10 +44,11 @@ def pytest_runtest_setup(item):
 def _celery_mode(request):
     """Eager tasks unless the test is an integration test."""
     eager = "integration" not in request.keywords
-    previous = celery_app.conf.task_always_eager
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = eager
+    celery_app.conf.task_eager_propagates = True  # a failing task fails the test
     yield
-    celery_app.conf.task_always_eager = previous
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +64,41 @@ def _fresh_cache():
 def _media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://rtcm.example.org"
+
+
+# --- the three-person cast of access tests (owner / teammate / outsider) ---------------
+
+
+@pytest.fixture
+def coordinator():
+    from tests.factories import coordinator_user
+
+    return coordinator_user()
+
+
+@pytest.fixture
+def coordinator_client(coordinator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def other_staff_client():
+    """Staff, but not a coordinator (a librarian)."""
+    from django.test import Client
+
+    from tests.factories import staff_user
+
+    client = Client()
+    client.force_login(staff_user("librarian", roles=("librarian",)))
+    return client
+
+
+@pytest.fixture
+def anonymous_client():
+    from django.test import Client
+
+    return Client()

@@ -216,3 +216,29 @@ def attend(registration: Registration, count: int) -> None:
     Attendance.objects.bulk_create(
         Attendance(registration=registration, session=session, present=True) for session in sessions
     )
+
+
+# --- reports (appended with the report builders) ---
+from participants.models import Certificate  # noqa: E402
+
+
+def session_on(training: Training, day: dt.date, *, hours: int, start: int = 9) -> Session:
+    """A session of ``training`` on ``day`` from ``start`` o'clock lasting ``hours``."""
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(start)))
+    return SessionFactory(
+        training=training, starts_at=starts, ends_at=starts + dt.timedelta(hours=hours)
+    )
+
+
+def certificate_for(registration: Registration, number: int, *, revoked: bool = False):
+    """A certificate written directly (no service, no PDF), for reads."""
+    now = timezone.now()
+    return Certificate.objects.create(
+        registration=registration,
+        year=now.year,
+        number=number,
+        serial=f"RTCM-{now.year}-{number:05d}",
+        issued_at=now,
+        revoked_at=now if revoked else None,
+        revoked_reason="Issued by mistake" if revoked else "",
+    )

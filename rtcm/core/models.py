@@ -54,6 +54,7 @@ class CountryRegion(models.Model):
 JOB_KIND_LABELS = {
     "certificates": _("Issue certificates"),
     "certificates_zip": _("Certificates as a ZIP"),
+    "report": _("Report"),
 }
 
 

@@ -1,15 +1,566 @@
-"""Report builders: database aggregation into ``Report`` documents. (Being written.)"""
+"""Report builders: database aggregation into ``Report`` documents.
+
+Every figure and table comes from a fixed number of aggregate queries
+(``values().annotate()``, ``aggregate()``, subqueries), whatever the number of
+participants, registrations or trainings; Python only lays out rows the
+database has already counted. Tests pin the query counts.
+
+Conventions shared by the three reports:
+
+- A training is *held* in a period when it starts in it (``start_date`` in
+  [start, end]) and is neither a draft nor cancelled.
+- People are counted from **confirmed** registrations.
+- A registration's region is the one recorded when the person registered
+  (``Registration.region``, what the quotas used); for older rows without it,
+  the country → region mapping of their nationality as it stands now.
+- Person-hours are the lengths of the sessions a confirmed person was marked
+  present at, summed in the database.
+- Certificates count when not revoked; revoked ones are counted apart.
+
+Every user-facing string goes through ``gettext``: builders run inside the
+language the report is rendered in.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
-from courses.models import Training
-from rtcm.reports.document import Report
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from courses.models import Curriculum, Session, Topic, Training
+from experts.models import Expert
+from participants.models import Attendance, Certificate, Participant, Registration
+from participants.selectors import training_registrations_with_attendance
+from rtcm.core.models import Region
+from rtcm.core.regions import region_code_subquery
+from rtcm.reports.document import Chart, Figure, Report, Section, Table
+
+CONFIRMED = Registration.Status.CONFIRMED
+NOT_HELD = (Training.Status.DRAFT, Training.Status.CANCELLED)
+ZERO_DURATION = dt.timedelta(0)
+
+
+# --- shared pieces ---
+
+
+def _region_code() -> Coalesce:
+    """A registration's region: the recorded one, else the mapping of the nationality."""
+    return Coalesce(
+        F("region_id"),
+        region_code_subquery("participant__nationality"),
+        output_field=CharField(),
+    )
+
+
+def _duration(prefix: str = "") -> ExpressionWrapper:
+    """A session's length (``ends_at − starts_at``), computed in the database."""
+    return ExpressionWrapper(
+        F(f"{prefix}ends_at") - F(f"{prefix}starts_at"), output_field=DurationField()
+    )
+
+
+def _hours(duration: dt.timedelta | None) -> Decimal:
+    """A duration in hours, to one decimal."""
+    if not duration:
+        return Decimal("0.0")
+    seconds = Decimal(duration // dt.timedelta(microseconds=1)) / Decimal(1_000_000)
+    return (seconds / Decimal(3600)).quantize(Decimal("0.1"))
+
+
+def _percent(part: int, whole: int) -> int:
+    """Rounded down, as the attendance selector does; 0 of nothing is 0."""
+    return part * 100 // whole if whole else 0
+
+
+def _date(value: dt.date) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+def _period(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return _date(start)
+    return f"{_date(start)} – {_date(end)}"
+
+
+def _check_period(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise ValueError(f"The period ends ({end}) before it starts ({start}).")
+
+
+def _previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before [start, end]."""
+    previous_end = start - dt.timedelta(days=1)
+    return previous_end - (end - start), previous_end
+
+
+def _region_names() -> dict[str, str]:
+    """Region code → translated name, in the regions' order (one query)."""
+    return {region.code: str(region) for region in Region.objects.all()}
+
+
+def _country_name(code: str | None) -> str:
+    return countries.name(code) if code else _("Not given")
+
+
+def _label(choices: Iterable[tuple[str, Any]], value: str | None) -> str:
+    labels = {key: str(label) for key, label in choices}
+    if not value:
+        return _("Not given")
+    return labels.get(value, value)
+
+
+def _breakdown(
+    *, key: str, title: str, columns: list[str], rows: list[list[Any]], kind: str = "bar"
+) -> tuple[Table, Chart]:
+    """A table whose first column labels the rows and the others count, and its chart.
+
+    The chart draws the first count column.
+    """
+    table = Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=rows,
+        numeric=list(range(1, len(columns))),
+    )
+    chart = Chart(
+        title=title,
+        kind=kind,  # type: ignore[arg-type]
+        labels=[str(row[0]) for row in rows],
+        values=[float(row[1] or 0) for row in rows],
+    )
+    return table, chart
+
+
+def _by_count(rows: list[list[Any]]) -> list[list[Any]]:
+    """Largest first, then by label."""
+    return sorted(rows, key=lambda row: (-(row[1] or 0), str(row[0])))
+
+
+def _region_rows(
+    counted: Iterable[dict[str, Any]], names: dict[str, str], fields: list[str]
+) -> list[list[Any]]:
+    """One row per region, every known region listed (zeros included), in region order."""
+    by_code = {row["region_key"]: row for row in counted}
+    if not by_code:
+        return []  # nobody to count: an empty table, not a column of zeros
+    rows = [
+        [name, *(by_code.get(code, {}).get(field, 0) for field in fields)]
+        for code, name in names.items()
+    ]
+    # A code no longer in the regions table (cannot happen with PROTECT, but be safe).
+    rows += [
+        [code, *(row[field] for field in fields)]
+        for code, row in by_code.items()
+        if code not in names
+    ]
+    return rows
+
+
+# --- one training ---
 
 
 def training_report(*, training: Training) -> Report:
-    raise NotImplementedError
+    """Everything about one training: overview, people, breakdowns, attendance, certificates.
+
+    About a dozen queries, however many people registered.
+    """
+    Status = Registration.Status
+    registrations = Registration.objects.filter(training=training).order_by()
+    confirmed = registrations.filter(status=CONFIRMED)
+
+    counts = registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        pending=Count("pk", filter=Q(status=Status.PENDING)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+    )
+    session_totals = Session.objects.filter(training=training).aggregate(
+        count=Count("pk"), duration=Sum(_duration())
+    )
+
+    overview = Section(
+        title=_("Overview"),
+        figures=[
+            Figure(_("Dates"), _period(training.start_date, training.end_date)),
+            Figure(_("Format"), training.get_format_display()),
+            Figure(_("Venue"), _venue(training)),
+            Figure(_("Capacity"), training.capacity),
+            Figure(_("Confirmed"), counts["confirmed"]),
+            Figure(_("Waitlisted"), counts["waitlisted"]),
+            Figure(_("Awaiting approval"), counts["pending"]),
+            Figure(_("Cancelled"), counts["cancelled"]),
+            Figure(_("Sessions"), session_totals["count"]),
+            Figure(_("Hours"), _hours(session_totals["duration"])),
+        ],
+        tables=[_training_modules(training), _training_trainers(training)],
+    )
+    return Report(
+        kind="training",
+        title=training.title,
+        subtitle=_("Training report"),
+        generated_at=timezone.now(),
+        scope=f"{_period(training.start_date, training.end_date)} · {_venue(training)}",
+        sections=[
+            overview,
+            _training_participants(training),
+            _breakdowns(confirmed),
+            _training_attendance(training, confirmed_count=counts["confirmed"]),
+            _training_certificates(training),
+        ],
+        params={"training": training.pk},
+    )
+
+
+def _venue(training: Training) -> str:
+    place = ", ".join(part for part in (training.venue_city, training.venue_country.name) if part)
+    if training.format == Training.Format.ONLINE:
+        return _("Online")
+    if training.format == Training.Format.HYBRID:
+        return _("%(place)s and online") % {"place": place} if place else _("Online")
+    return place
+
+
+def _training_modules(training: Training) -> Table:
+    modules = training.modules.select_related("topic").order_by("curriculum", "position", "code")
+    return Table(
+        key="modules",
+        title=_("Modules covered"),
+        columns=[_("Code"), _("Module"), _("Topic"), _("Hours")],
+        rows=[[m.code, m.title, m.topic.name, m.hours] for m in modules],
+        numeric=[3],
+    )
+
+
+def _training_trainers(training: Training) -> Table:
+    # Filter then annotate on the same relation: the count is of this training's sessions.
+    trainers = (
+        Expert.objects.filter(sessions__training=training)
+        .annotate(sessions_taught=Count("sessions", distinct=True))
+        .order_by("family_name", "given_name", "pk")
+    )
+    return Table(
+        key="trainers",
+        title=_("Trainers"),
+        columns=[_("Name"), _("Country"), _("Organisation"), _("Sessions")],
+        rows=[[e.full_name, e.country.name, e.organisation, e.sessions_taught] for e in trainers],
+        numeric=[3],
+    )
+
+
+def _training_participants(training: Training) -> Section:
+    registrations = training_registrations_with_attendance(training=training).order_by(
+        Case(When(status=CONFIRMED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "participant__family_name",
+        "participant__given_name",
+        "pk",
+    )
+    rows = [
+        [
+            r.participant.full_name,
+            r.participant.nationality.name,
+            r.participant.organisation,
+            r.get_status_display(),
+            r.attendance_percent if r.status == CONFIRMED else None,
+        ]
+        for r in registrations
+    ]
+    return Section(
+        title=_("Participants"),
+        tables=[
+            Table(
+                key="participants",
+                title=_("Participants"),
+                columns=[
+                    _("Name"),
+                    _("Country"),
+                    _("Organisation"),
+                    _("Status"),
+                    _("Attendance %"),
+                ],
+                rows=rows,
+                numeric=[4],
+                note=_("Attendance is of all the training's sessions, for confirmed people."),
+            )
+        ],
+    )
+
+
+def _breakdowns(confirmed: QuerySet[Registration], *, persons: bool = False) -> Section:
+    """Confirmed registrations by region, country, gender and organisation type.
+
+    With ``persons``, a second column counts distinct people (a person may
+    come to several trainings of a period). Four queries, plus the regions.
+    """
+    counters: dict[str, Count] = {"registrations": Count("pk")}
+    fields = ["registrations"]
+    columns_tail = [_("Participants")]
+    if persons:
+        counters = {
+            "persons": Count("participant", distinct=True),
+            "registrations": Count("pk"),
+        }
+        fields = ["persons", "registrations"]
+        columns_tail = [_("Participants"), _("Registrations")]
+
+    def grouped(field: str) -> list[dict[str, Any]]:
+        return list(confirmed.values(field).annotate(**counters).order_by())
+
+    by_region = list(
+        confirmed.annotate(region_key=_region_code())
+        .values("region_key")
+        .annotate(**counters)
+        .order_by()
+    )
+    region_rows = _region_rows(by_region, _region_names(), fields)
+    country_rows = _by_count(
+        [
+            [_country_name(row["participant__nationality"]), *(row[f] for f in fields)]
+            for row in grouped("participant__nationality")
+        ]
+    )
+    gender_rows = _by_count(
+        [
+            [_label(Participant.Gender.choices, row["participant__gender"])]
+            + [row[f] for f in fields]
+            for row in grouped("participant__gender")
+        ]
+    )
+    organisation_rows = _by_count(
+        [
+            [_label(Participant.OrganisationType.choices, row["participant__organisation_type"])]
+            + [row[f] for f in fields]
+            for row in grouped("participant__organisation_type")
+        ]
+    )
+    section = Section(title=_("Breakdowns"))
+    for key, title, heading, rows, kind in (
+        ("by_region", _("By region"), _("Region"), region_rows, "pie"),
+        ("by_country", _("By country"), _("Country"), country_rows, "bar"),
+        ("by_gender", _("By gender"), _("Gender"), gender_rows, "pie"),
+        (
+            "by_organisation_type",
+            _("By organisation type"),
+            _("Organisation type"),
+            organisation_rows,
+            "bar",
+        ),
+    ):
+        table, chart = _breakdown(
+            key=key,
+            title=title,
+            columns=[heading, *columns_tail],
+            rows=rows,
+            kind=kind,
+        )
+        section.tables.append(table)
+        section.charts.append(chart)
+    return section
+
+
+def _training_attendance(training: Training, *, confirmed_count: int) -> Section:
+    marks_of_confirmed = Q(attendance__registration__status=CONFIRMED)
+    sessions = (
+        Session.objects.filter(training=training)
+        .annotate(
+            present=Count("attendance", filter=marks_of_confirmed & Q(attendance__present=True)),
+            absent=Count("attendance", filter=marks_of_confirmed & Q(attendance__present=False)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    rows = [
+        [
+            s.title,
+            timezone.localtime(s.starts_at).date(),
+            s.present,
+            s.absent,
+            max(confirmed_count - s.present - s.absent, 0),
+        ]
+        for s in sessions
+    ]
+    return Section(
+        title=_("Attendance per session"),
+        tables=[
+            Table(
+                key="attendance_by_session",
+                title=_("Attendance per session"),
+                columns=[_("Session"), _("Date"), _("Present"), _("Absent"), _("Not marked")],
+                rows=rows,
+                numeric=[2, 3, 4],
+                note=_("Of the confirmed participants."),
+            )
+        ],
+    )
+
+
+def _eligible_without_certificate(training: Training) -> int:
+    """Confirmed registrations that may have a certificate and have none yet.
+
+    The rule of ``participants.selectors.training_certificate_eligibility``
+    (staff decision first, else attendance % and hours), counted in the
+    database: hours here are summed exactly, where the selector rounds each
+    session to a tenth of an hour (the same for sessions in whole 6 minutes).
+    """
+    hours_present = (
+        Attendance.objects.filter(
+            registration=OuterRef("pk"), session__training=training, present=True
+        )
+        .order_by()
+        .values("registration")
+        .annotate(total=Sum(_duration("session__")))
+        .values("total")
+    )
+    meets_attendance = Q(
+        sessions_total__gt=0,
+        attendance_percent__gte=training.min_attendance_percent,
+        hours_attended__gte=dt.timedelta(hours=float(training.min_hours)),
+    )
+    return (
+        training_registrations_with_attendance(training=training)
+        .filter(status=CONFIRMED, certificate__isnull=True)
+        .annotate(
+            hours_attended=Coalesce(
+                Subquery(hours_present, output_field=DurationField()),
+                Value(ZERO_DURATION, output_field=DurationField()),
+            )
+        )
+        .filter(
+            Q(certificate_override="grant")
+            | (~Q(certificate_override="withhold") & meets_attendance)
+        )
+        .order_by()
+        .count()
+    )
+
+
+def _training_certificates(training: Training) -> Section:
+    certificates = Certificate.objects.filter(registration__training=training)
+    counts = certificates.aggregate(
+        issued=Count("pk", filter=Q(revoked_at__isnull=True)),
+        revoked=Count("pk", filter=Q(revoked_at__isnull=False)),
+    )
+    listed = certificates.select_related("registration__participant").order_by("year", "number")
+    rows = [
+        [
+            c.serial,
+            c.registration.participant.full_name,
+            timezone.localtime(c.issued_at).date(),
+            _("Revoked") if c.is_revoked else _("Valid"),
+        ]
+        for c in listed
+    ]
+    return Section(
+        title=_("Certificates"),
+        figures=[
+            Figure(_("Certificates issued"), counts["issued"]),
+            Figure(_("Revoked"), counts["revoked"]),
+            Figure(_("Eligible, not yet issued"), _eligible_without_certificate(training)),
+        ],
+        tables=[
+            Table(
+                key="certificates",
+                title=_("Certificates"),
+                columns=[_("Serial"), _("Name"), _("Issued"), _("Status")],
+                rows=rows,
+            )
+        ],
+    )
+
+
+# --- a period ---
+
+
+def _trainings_held(
+    start: dt.date,
+    end: dt.date,
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,
+) -> QuerySet[Training]:
+    """Trainings starting in [start, end], neither draft nor cancelled, filtered.
+
+    Many-to-many filters go through ``pk__in`` so that rows are not repeated.
+    """
+    trainings = Training.objects.filter(start_date__gte=start, start_date__lte=end).exclude(
+        status__in=NOT_HELD
+    )
+    if region:
+        trainings = trainings.filter(
+            pk__in=Training.objects.filter(target_regions__code=region).values("pk")
+        )
+    if topic:
+        trainings = trainings.filter(
+            pk__in=Training.objects.filter(modules__topic__slug=topic).values("pk")
+        )
+    if format:
+        trainings = trainings.filter(format=format)
+    return trainings
+
+
+def _confirmed_of(
+    trainings: QuerySet[Training], *, region: str | None = None
+) -> QuerySet[Registration]:
+    """Confirmed registrations of ``trainings``; with ``region``, only people of that region."""
+    confirmed = Registration.objects.filter(
+        training__in=trainings.order_by().values("pk"), status=CONFIRMED
+    ).order_by()
+    if region:
+        # alias(), not annotate(): filtered on, never selected nor grouped by.
+        confirmed = confirmed.alias(person_region=_region_code()).filter(person_region=region)
+    return confirmed
+
+
+def _person_hours(confirmed: QuerySet[Registration]) -> Decimal:
+    total = Attendance.objects.filter(
+        registration__in=confirmed.values("pk"),
+        present=True,
+        session__training=F("registration__training"),
+    ).aggregate(total=Sum(_duration("session__")))["total"]
+    return _hours(total)
+
+
+def _activity_figures(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> dict[str, Any]:
+    """The headline numbers of a period. Four queries."""
+    people = confirmed.aggregate(
+        registrations=Count("pk", distinct=True),
+        persons=Count("participant", distinct=True),
+        certificates=Count("certificate", filter=Q(certificate__revoked_at__isnull=True)),
+    )
+    return {
+        "trainings": trainings.count(),
+        "registrations": people["registrations"],
+        "persons": people["persons"],
+        "person_hours": _person_hours(confirmed),
+        "certificates": people["certificates"],
+        "experts": Expert.objects.filter(sessions__training__in=trainings.order_by().values("pk"))
+        .distinct()
+        .count(),
+    }
 
 
 def activity_report(
@@ -20,8 +571,327 @@ def activity_report(
     topic: str | None = None,
     format: str | None = None,
 ) -> Report:
-    raise NotImplementedError
+    """What the center did in [start, end], compared with the period just before.
+
+    ``region`` keeps the trainings that target it and, when counting people,
+    only the people of that region; ``topic`` (a slug) keeps the trainings with
+    a module of that topic; ``format`` keeps trainings of that format. About
+    twenty-five queries, whatever the number of trainings or people.
+    """
+    _check_period(start, end)
+    filters = {"region": region, "topic": topic, "format": format}
+    trainings = _trainings_held(start, end, **filters)
+    confirmed = _confirmed_of(trainings, region=region)
+    previous_start, previous_end = _previous_period(start, end)
+    previous_trainings = _trainings_held(previous_start, previous_end, **filters)
+    current = _activity_figures(trainings, confirmed)
+    previous = _activity_figures(
+        previous_trainings, _confirmed_of(previous_trainings, region=region)
+    )
+
+    labels = {
+        "trainings": _("Trainings held"),
+        "registrations": _("Registrations (confirmed)"),
+        "persons": _("Unique participants"),
+        "person_hours": _("Person-hours of training"),
+        "certificates": _("Certificates issued"),
+        "experts": _("Experts engaged"),
+    }
+    summary = Section(
+        title=_("Summary"),
+        text=_("Compared with %(period)s.") % {"period": _period(previous_start, previous_end)},
+        figures=[Figure(label, current[key], previous[key]) for key, label in labels.items()],
+    )
+    breakdowns = _breakdowns(confirmed, persons=True)
+    topics_table, topics_chart = _activity_by_topic(trainings, confirmed)
+    modules_table, modules_chart = _activity_by_module(trainings, confirmed)
+    breakdowns.tables += [topics_table, modules_table]
+    breakdowns.charts += [topics_chart, modules_chart]
+
+    scope = [_period(start, end)]
+    if region:
+        scope.append(_region_names().get(region, region))
+    if topic:
+        scope.append(
+            Topic.objects.filter(slug=topic).values_list("name", flat=True).first() or topic
+        )
+    if format:
+        scope.append(_label(Training.Format.choices, format))
+    return Report(
+        kind="activity",
+        title=_("Activity report"),
+        subtitle=_("Trainings, participants and experts of the period"),
+        generated_at=timezone.now(),
+        scope=" · ".join(scope),
+        sections=[
+            summary,
+            breakdowns,
+            _activity_trainings(trainings, confirmed),
+            _activity_experts(trainings),
+        ],
+        params={"start": start.isoformat(), "end": end.isoformat(), **filters},
+    )
+
+
+def _activity_by_topic(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> tuple[Table, Chart]:
+    held = {
+        row["modules__topic__name"]: row["trainings"]
+        for row in trainings.order_by()
+        .values("modules__topic__name")
+        .annotate(trainings=Count("pk", distinct=True))
+    }
+    people = {
+        row["training__modules__topic__name"]: row["persons"]
+        for row in confirmed.values("training__modules__topic__name")
+        .annotate(persons=Count("participant", distinct=True))
+        .order_by()
+    }
+    rows = _by_count(
+        [[name or _("No module"), count, people.get(name, 0)] for name, count in held.items()]
+    )
+    return _breakdown(
+        key="by_topic",
+        title=_("By topic"),
+        columns=[_("Topic"), _("Trainings"), _("Participants")],
+        rows=rows,
+    )
+
+
+def _activity_by_module(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> tuple[Table, Chart]:
+    held = list(
+        trainings.order_by()
+        .values("modules", "modules__code", "modules__title")
+        .annotate(trainings=Count("pk", distinct=True))
+    )
+    people = {
+        row["training__modules"]: row["persons"]
+        for row in confirmed.values("training__modules")
+        .annotate(persons=Count("participant", distinct=True))
+        .order_by()
+    }
+    rows = _by_count(
+        [
+            [
+                f"{row['modules__code']} {row['modules__title']}"
+                if row["modules"]
+                else _("No module"),
+                row["trainings"],
+                people.get(row["modules"], 0),
+            ]
+            for row in held
+        ]
+    )
+    return _breakdown(
+        key="by_module",
+        title=_("By curriculum module"),
+        columns=[_("Module"), _("Trainings"), _("Participants")],
+        rows=rows,
+    )
+
+
+def _activity_trainings(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> Section:
+    """The trainings of the period with their confirmed people and attendance. Three queries."""
+    confirmed_by_training = dict(
+        confirmed.values("training").annotate(n=Count("pk")).order_by().values_list("training", "n")
+    )
+    present_by_training = dict(
+        Attendance.objects.filter(
+            registration__in=confirmed.values("pk"),
+            present=True,
+            session__training=F("registration__training"),
+        )
+        .values("registration__training")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("registration__training", "n")
+    )
+    listed = trainings.annotate(sessions_count=Count("sessions")).order_by(
+        "start_date", "title", "pk"
+    )
+    rows = []
+    for training in listed:
+        people = confirmed_by_training.get(training.pk, 0)
+        rows.append(
+            [
+                training.title,
+                training.start_date,
+                training.end_date,
+                training.get_format_display(),
+                _("Online") if training.is_online else training.venue_city,
+                people,
+                _percent(present_by_training.get(training.pk, 0), people * training.sessions_count),
+            ]
+        )
+    return Section(
+        title=_("Trainings"),
+        tables=[
+            Table(
+                key="trainings",
+                title=_("Trainings held"),
+                columns=[
+                    _("Training"),
+                    _("Start"),
+                    _("End"),
+                    _("Format"),
+                    _("City"),
+                    _("Confirmed"),
+                    _("Attendance %"),
+                ],
+                rows=rows,
+                numeric=[5, 6],
+                note=_("Attendance: sessions attended of all sessions, for confirmed people."),
+            )
+        ],
+    )
+
+
+def _activity_experts(trainings: QuerySet[Training]) -> Section:
+    taught = (
+        Session.trainers.through.objects.filter(
+            session__training__in=trainings.order_by().values("pk")
+        )
+        .values("expert", "expert__given_name", "expert__family_name", "expert__country")
+        .annotate(sessions=Count("session", distinct=True))
+        .order_by("-sessions", "expert__family_name", "expert__given_name", "expert")
+    )
+    rows = [
+        [
+            f"{row['expert__given_name']} {row['expert__family_name']}".strip(),
+            _country_name(row["expert__country"]),
+            row["sessions"],
+        ]
+        for row in taught
+    ]
+    return Section(
+        title=_("Experts engaged"),
+        tables=[
+            Table(
+                key="experts",
+                title=_("Experts engaged"),
+                columns=[_("Name"), _("Country"), _("Sessions taught")],
+                rows=rows,
+                numeric=[2],
+            )
+        ],
+    )
+
+
+# --- curriculum coverage ---
 
 
 def coverage_report(*, start: dt.date, end: dt.date) -> Report:
-    raise NotImplementedError
+    """How much of the approved curriculum the trainings held in [start, end] delivered.
+
+    Per module: trainings that covered it, distinct confirmed people reached and
+    the regions they came from. Modules never delivered are highlighted. Five
+    queries, whatever the number of modules, trainings or people.
+    """
+    _check_period(start, end)
+    curriculum = Curriculum.objects.filter(status=Curriculum.Status.APPROVED).first()
+    report = Report(
+        kind="coverage",
+        title=_("Curriculum coverage"),
+        subtitle=str(curriculum) if curriculum else _("No approved curriculum"),
+        generated_at=timezone.now(),
+        scope=_period(start, end),
+        sections=[],
+        params={"start": start.isoformat(), "end": end.isoformat()},
+    )
+    columns = [
+        _("Code"),
+        _("Module"),
+        _("Topic"),
+        _("Hours"),
+        _("Times delivered"),
+        _("Participants reached"),
+        _("Regions reached"),
+    ]
+    table = Table(
+        key="coverage",
+        title=_("Modules"),
+        columns=columns,
+        rows=[],
+        numeric=[3, 4, 5],
+        note=_("Highlighted: modules not delivered in the period."),
+    )
+    if curriculum is None:
+        report.sections.append(
+            Section(
+                title=_("Coverage"),
+                text=_("There is no approved curriculum: nothing to measure coverage against."),
+                tables=[table],
+            )
+        )
+        return report
+
+    trainings = _trainings_held(start, end).order_by().values("pk")
+    modules = (
+        curriculum.modules.select_related("topic")
+        .annotate(deliveries=Count("trainings", filter=Q(trainings__in=trainings), distinct=True))
+        .order_by("position", "code")
+    )
+    confirmed = _confirmed_of(Training.objects.filter(pk__in=trainings)).filter(
+        training__modules__curriculum=curriculum
+    )
+    reached = dict(
+        confirmed.values("training__modules")
+        .annotate(persons=Count("participant", distinct=True))
+        .order_by()
+        .values_list("training__modules", "persons")
+    )
+    names = _region_names()
+    regions_of: dict[int, set[str]] = {}
+    for module_id, code in (
+        confirmed.annotate(region_key=_region_code())
+        .values_list("training__modules", "region_key")
+        .distinct()
+        .order_by()
+    ):
+        regions_of.setdefault(module_id, set()).add(code)
+    order = list(names)
+
+    for index, module in enumerate(modules):
+        codes = sorted(
+            regions_of.get(module.pk, ()),
+            key=lambda c: (order.index(c) if c in order else len(order), c),
+        )
+        table.rows.append(
+            [
+                module.code,
+                module.title,
+                module.topic.name,
+                module.hours,
+                module.deliveries,
+                reached.get(module.pk, 0),
+                ", ".join(names.get(code, code) for code in codes),
+            ]
+        )
+        if not module.deliveries:
+            table.highlight.append(index)
+
+    report.sections.append(
+        Section(
+            title=_("Coverage"),
+            figures=[
+                Figure(_("Modules in the curriculum"), len(table.rows)),
+                Figure(_("Modules delivered"), len(table.rows) - len(table.highlight)),
+                Figure(_("Modules never delivered"), len(table.highlight)),
+            ],
+            tables=[table],
+            charts=[
+                Chart(
+                    title=_("Deliveries per module"),
+                    kind="bar",
+                    labels=[row[0] for row in table.rows],
+                    values=[float(row[4]) for row in table.rows],
+                )
+            ],
+        )
+    )
+    return report

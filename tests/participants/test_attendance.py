@@ -22,8 +22,6 @@ from tests.factories import (
     RegistrationFactory,
     SessionFactory,
     TrainingFactory,
-    coordinator_user,
-    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,31 +34,6 @@ NAMES = {
     "azerbaijani": ("Ləman", "Məmmədova"),
     "arabic": ("محمد", "العلي"),
 }
-
-
-@pytest.fixture
-def coordinator():
-    return coordinator_user()
-
-
-@pytest.fixture
-def coordinator_client(coordinator):
-    client = Client()
-    client.force_login(coordinator)
-    return client
-
-
-@pytest.fixture
-def other_staff_client():
-    """Staff, but not a coordinator (a librarian)."""
-    client = Client()
-    client.force_login(staff_user("librarian", roles=("librarian",)))
-    return client
-
-
-@pytest.fixture
-def anonymous_client():
-    return Client()
 
 
 @pytest.fixture

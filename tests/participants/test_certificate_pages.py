@@ -19,37 +19,10 @@ from tests.factories import (
     ParticipantFactory,
     RegistrationFactory,
     attend,
-    coordinator_user,
     past_training,
-    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coordinator():
-    return coordinator_user()
-
-
-@pytest.fixture
-def coordinator_client(coordinator):
-    client = Client()
-    client.force_login(coordinator)
-    return client
-
-
-@pytest.fixture
-def other_staff_client():
-    """Staff, but not a coordinator (a manager)."""
-    client = Client()
-    client.force_login(staff_user("manager", roles=("manager",)))
-    return client
-
-
-@pytest.fixture
-def anonymous_client():
-    return Client()
 
 
 @pytest.fixture
