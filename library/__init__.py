@@ -1,1 +1,1 @@
-"""The electronic library (documents with access levels) — built in its own issue."""
+"""The electronic library: documents with access levels, safe uploads, full-text search."""
