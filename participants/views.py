@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses import selectors as course_selectors
 from courses.models import Training
+from library import selectors as library_selectors
 from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.forms import (
@@ -106,6 +107,11 @@ def manage(request, token):
         "waitlist_position": selectors.registration_waitlist_position(registration=registration),
         "certificate": certificate,
         "certificate_ready": _certificate_ready(certificate),
+        # The training's library materials: the selector lists them for confirmed
+        # registrations only.
+        "materials": library_selectors.registration_materials(
+            registration_token=registration.token
+        ),
         "cancel_form": cancel_form,
         "contact_form": contact_form,
         "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from courses.api import CurriculumViewSet, SessionViewSet, TopicViewSet, TrainingViewSet
+from library.api import DocumentViewSet
 from participants.api import (
     CertificateVerifyView,
     RegistrationSubmitView,
@@ -22,6 +23,7 @@ router.register("sessions", SessionViewSet, basename="session")
 router.register("curricula", CurriculumViewSet, basename="curriculum")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("jobs", JobViewSet, basename="job")
+router.register("library/documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path(

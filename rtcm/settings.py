@@ -322,3 +322,5 @@ RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", def
 RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)
 # The language certificates are printed in (names keep their own script).
 RTCM_CERTIFICATE_LANGUAGE = env.str("RTCM_CERTIFICATE_LANGUAGE", default="en")
+# Largest file a librarian may upload to the library, in bytes.
+RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("trainings/", include("courses.urls")),
     path("registrations/", include("participants.urls")),
     path("certificates/", include("participants.certificate_urls")),
+    path("library/", include("library.urls")),
     path("staff/", include("participants.staff_urls")),
     path("staff/reports/", include("rtcm.reports.urls")),
     path("staff/trainings/", include("participants.import_urls")),

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from rtcm.core.roles import COORDINATOR, user_has_role
+from rtcm.core.roles import COORDINATOR, LIBRARIAN, user_has_role
 
 
 class IsCoordinator(BasePermission):
@@ -10,3 +10,10 @@ class IsCoordinator(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return user_has_role(request.user, COORDINATOR)
+
+
+class IsLibrarian(BasePermission):
+    """Staff who publish documents to the electronic library (and superusers)."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_has_role(request.user, LIBRARIAN)

@@ -43,11 +43,16 @@ from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from participants.exports import spreadsheet_safe, xlsx_value
 from rtcm.core.pdf import is_rtl, render_pdf
 from rtcm.reports.document import Chart, Figure, Report, Table
+
+# pygal draws with lxml when it is installed (python-docx brings it); we serialise
+# with the standard library's ElementTree: keep pygal on that one.
+pygal_etree.to_etree()
 
 # pygal appends a ``sys.meta_path`` finder for its map plugins, which we do not
 # use. It has no ``find_spec``, so every failed import anywhere in the process

@@ -5,9 +5,10 @@ center's eight topics; one approved curriculum of ten modules; an expert network
 from the three regions; trainings spread over the past three years and the next
 six months — completed, running today, open, draft and cancelled — with their
 sessions and trainers; N participants (200 by default) with their names in their
-own scripts; registrations in every status; and the attendance of the sessions
-already held. The number of trainings grows with N (``max(14, N // 25)``) so that
-each has 20 to 40 registrations.
+own scripts; registrations in every status; the attendance of the sessions already
+held; and a dozen library documents as PDFs (``rtcm/demo/library.py``). The number
+of trainings grows with N (``max(14, N // 25)``) so that each has 20 to 40
+registrations.
 
 Why a second run changes nothing. All randomness comes from ``random.Random``
 seeded with ``--seed``, one stream per kind of row, so a run regenerates the
@@ -57,6 +58,7 @@ from participants.models import Attendance, Participant, Registration, new_manag
 from rtcm.core.models import CountryRegion, Region
 from rtcm.core.roles import ALL_ROLES
 from rtcm.demo import data
+from rtcm.demo.library import seed_library
 
 BATCH_SIZE = 2000
 DEFAULT_PARTICIPANTS = 200
@@ -255,6 +257,7 @@ class Created:
     participants: int = 0
     registrations: int = 0
     attendance: int = 0
+    documents: int = 0
 
     def summary(self) -> str:
         return " ".join(f"{name}={value}" for name, value in vars(self).items())
@@ -1041,6 +1044,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             created = self.seed(seed, participants)
+            with self.step("library"):
+                created.documents = seed_library()
             login = ensure_demo_login() if options["demo_login"] else ""
         elapsed = time.monotonic() - started
         self.stdout.write(f"seed_demo: created {created.summary()} in {elapsed:.1f} s")
