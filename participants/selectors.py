@@ -27,13 +27,6 @@ from courses.models import Session, Training, TrainingQuota
 from participants.models import Attendance, Registration
 
 
-def training_seats_taken(*, training: Training) -> int:
-    """Confirmed registrations: the seats that count against capacity."""
-    return Registration.objects.filter(
-        training=training, status=Registration.Status.CONFIRMED
-    ).count()
-
-
 def training_confirmed(*, training: Training) -> QuerySet[Registration]:
     return Registration.objects.filter(training=training, status=Registration.Status.CONFIRMED)
 
