@@ -1,13 +1,44 @@
-"""The Regional Expert Network.
+"""The Regional Expert Network: experts, their working languages and the mail they get.
 
-The foundation needs experts as session trainers; vetting, the public
-directory and matching come with the network's own issue.
+An expert applies (an *applicant*), network officers approve (*active*) or
+decline (*declined*); an active expert may later be made *inactive* and
+active again. Only ``experts.services`` changes the status, the consent and
+the files, so that every change is checked, logged and mailed in one place.
+A profile is public only while the expert is active *and* consents to it
+(``Expert.public_q``): every public page, search, export and API response
+starts from that one condition.
 """
 
+import secrets
+from pathlib import PurePath
+
+from django.conf import global_settings, settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+# Working languages an expert may name: every language Django knows by name
+# (the center's own nine and the rest of the regions': Persian, Tajik, Kyrgyz,
+# Turkmen, Ukrainian, Romanian…), sorted by code.
+WORKING_LANGUAGES = sorted(global_settings.LANGUAGES)
+WORKING_LANGUAGE_NAMES = dict(WORKING_LANGUAGES)
+
+
+def _random_name(folder: str, filename: str) -> str:
+    # Nothing about the file can be guessed from its storage path; the original
+    # name is kept on the row for downloads.
+    return f"experts/{folder}/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()}"
+
+
+def cv_file_path(expert: "Expert", filename: str) -> str:
+    return _random_name("cv", filename)
+
+
+def photo_file_path(expert: "Expert", filename: str) -> str:
+    return _random_name("photos", filename)
 
 
 class Expert(models.Model):
@@ -21,6 +52,7 @@ class Expert(models.Model):
     family_name = models.CharField(_("family name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     country = CountryField(_("country"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -28,16 +60,49 @@ class Expert(models.Model):
         "courses.Topic", blank=True, related_name="experts", verbose_name=_("expertise")
     )
     bio = models.TextField(_("biography"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.APPLICANT
+    correspondence_language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
+    # Staff only: never on a public page, export or API response.
+    cv = models.FileField(_("CV"), upload_to=cv_file_path, blank=True)
+    cv_original_name = models.CharField(_("CV file name"), max_length=255, blank=True)
+    cv_content_type = models.CharField(_("CV content type"), max_length=100, blank=True)
+    cv_size = models.PositiveBigIntegerField(_("CV size in bytes"), default=0)
+    # Shown on the public profile; re-encoded on upload (no camera metadata kept).
+    photo = models.FileField(_("photo"), upload_to=photo_file_path, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.APPLICANT,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
+    )
+    # Set while the expert consents to a public profile (the time it was given);
+    # withdrawing clears it and records the time in ``…_withdrawn_at``.
     public_profile_consent_at = models.DateTimeField(
         _("consent to a public profile given at"), null=True, blank=True
     )
+    public_profile_consent_withdrawn_at = models.DateTimeField(
+        _("consent to a public profile withdrawn at"), null=True, blank=True
+    )
+    staff_notes = models.TextField(_("staff notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["family_name", "given_name"]
+        ordering = ["family_name", "given_name", "pk"]
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
         constraints = [models.UniqueConstraint(Lower("email"), name="expert_email_ci_unique")]
@@ -45,10 +110,106 @@ class Expert(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("experts:profile", kwargs={"slug": self.slug})
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
+    @classmethod
+    def public_q(cls) -> Q:
+        """The one condition of a public profile: active and consenting."""
+        return Q(status=cls.Status.ACTIVE, public_profile_consent_at__isnull=False)
+
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.ACTIVE and self.public_profile_consent_at is not None
+
+    @property
+    def consents(self) -> bool:
+        return self.public_profile_consent_at is not None
+
+    def language_codes(self) -> list[str]:
+        """Working language codes (from a prefetch of ``languages`` when there is one)."""
+        return sorted(language.code for language in self.languages.all())
+
+    def language_names(self) -> list[str]:
+        return [str(WORKING_LANGUAGE_NAMES.get(code, code)) for code in self.language_codes()]
+
+
+class ExpertLanguage(models.Model):
+    """A language an expert works in (teaches, writes, advises)."""
+
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="languages", verbose_name=_("expert")
+    )
+    code = models.CharField(_("language"), max_length=10, choices=WORKING_LANGUAGES)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("working language")
+        verbose_name_plural = _("working languages")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "code"], name="expert_language_once")
+        ]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self) -> str:
+        return str(WORKING_LANGUAGE_NAMES.get(self.code, self.code))
+
+
+class ExpertMessage(models.Model):
+    """One e-mail to an expert about their application or status, logged before it is sent.
+
+    Written in the transaction of the change it tells of and sent by
+    ``experts.tasks.send_expert_message`` after commit, which claims the row
+    (queued → sending) so that it goes out once; a mail server that fails
+    leaves it queued for the sweep. ``note`` is what the network officer wrote
+    (the reason for a decline, a welcome…).
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Application received")
+        APPROVED = "approved", _("Application approved")
+        DECLINED = "declined", _("Application declined")
+        DEACTIVATED = "deactivated", _("Membership paused")
+        REACTIVATED = "reactivated", _("Membership renewed")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="messages", verbose_name=_("expert")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.TextField(_("message from the network office"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("e-mail to an expert")
+        verbose_name_plural = _("e-mails to experts")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -45,6 +45,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from courses.models import Topic
 from library.models import Document
+from rtcm.core.search import contains_q
 
 SEARCH_CONFIG = "simple"  # as in migration 0002
 MAX_QUERY_LENGTH = 200
@@ -221,29 +222,15 @@ def query_terms(query: str) -> tuple[list[str], list[str]]:
     return wanted, unwanted
 
 
-def _variants(term: str) -> set[str]:
-    # SQLite's LIKE ignores the case of ASCII letters only: try the usual cases of
-    # the others (Cyrillic, ə, Georgian has none, Arabic has none).
-    return {term, term.lower(), term.upper(), term.capitalize(), term.title()}
-
-
-def _contains(fields: tuple[str, ...], term: str) -> Q:
-    condition = Q()
-    for field in fields:
-        for variant in _variants(term):
-            condition |= Q(**{f"{field}__icontains": variant})
-    return condition
-
-
 _TEXT_FIELDS = ("title", "authors", "description", "extracted_text")
 
 
 def _fallback_match(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
     wanted, unwanted = query_terms(query)
     for term in wanted:
-        documents = documents.filter(_contains(_TEXT_FIELDS, term))
+        documents = documents.filter(contains_q(_TEXT_FIELDS, term))
     for term in unwanted:
-        documents = documents.exclude(_contains(_TEXT_FIELDS, term))
+        documents = documents.exclude(contains_q(_TEXT_FIELDS, term))
     return documents
 
 
@@ -252,8 +239,8 @@ def _fallback_score(query: str) -> Case:
     wanted, _unwanted = query_terms(query)
     in_title, in_meta = Q(), Q()
     for term in wanted:
-        in_title |= _contains(("title",), term)
-        in_meta |= _contains(("authors", "description"), term)
+        in_title |= contains_q(("title",), term)
+        in_meta |= contains_q(("authors", "description"), term)
     return Case(
         CaseWhen(in_title, then=Value(3)),
         CaseWhen(in_meta, then=Value(2)),

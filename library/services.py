@@ -18,19 +18,18 @@ from functools import partial
 from pathlib import PurePath
 from typing import Any
 
-from anyascii import anyascii
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic, Training
 from library.models import Document
 from library.validators import validate_upload
 from rtcm.core.errors import DomainError
+from rtcm.core.slugs import unique_slug as core_unique_slug
 
 logger = logging.getLogger(__name__)
 
@@ -166,19 +165,7 @@ def document_register_download(*, document: Document) -> None:
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """An ASCII slug of ``title`` (other scripts transliterated), "-2", "-3"… on a clash."""
-    max_length = Document._meta.get_field("slug").max_length - 8  # room for "-NNNNNNN"
-    base = slugify(anyascii(title or ""))[:max_length].strip("-") or "document"
-    taken = set(
-        Document.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return core_unique_slug(Document, title, fallback="document", exclude_pk=exclude_pk)
 
 
 # --- text extraction (called by library.tasks.extract_document_text) -------------------

@@ -16,6 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable
 from pathlib import PurePath
 
 import filetype
@@ -101,24 +102,33 @@ class UploadRefused(DomainError):
     field = "file"
 
 
-def allowed_extensions_text() -> str:
-    return ", ".join(ext.lstrip(".").upper() for ext in ALLOWED_TYPES)
+def allowed_extensions_text(extensions: Iterable[str] | None = None) -> str:
+    return ", ".join(ext.lstrip(".").upper() for ext in extensions or ALLOWED_TYPES)
 
 
-def validate_upload(uploaded_file) -> tuple[str, str]:
+def validate_upload(
+    uploaded_file,
+    *,
+    extensions: Iterable[str] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[str, str]:
     """The file's safe original name and its content type, or ``UploadRefused``.
 
-    Reads the whole file (it is at most ``RTCM_LIBRARY_MAX_UPLOAD_BYTES``) and
-    leaves it rewound for whoever stores it.
+    ``extensions`` narrows the allowlist (an expert's CV takes PDF, DOCX and
+    ODT only) and ``max_bytes`` sets the limit (by default the library's,
+    ``RTCM_LIBRARY_MAX_UPLOAD_BYTES``); every other check is the same. Reads
+    the whole file (it is at most the limit) and leaves it rewound for whoever
+    stores it.
     """
+    allowed = [ext for ext in ALLOWED_TYPES if extensions is None or ext in extensions]
     name = safe_file_name(getattr(uploaded_file, "name", "") or "")
     extension = PurePath(name).suffix.lower()
-    if extension not in ALLOWED_TYPES:
+    if extension not in allowed:
         raise UploadRefused(
             _("Files of this type are not accepted. Allowed types: %(types)s.")
-            % {"types": allowed_extensions_text()}
+            % {"types": allowed_extensions_text(allowed)}
         )
-    limit = settings.RTCM_LIBRARY_MAX_UPLOAD_BYTES
+    limit = max_bytes if max_bytes is not None else settings.RTCM_LIBRARY_MAX_UPLOAD_BYTES
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
         raise _too_large(limit)

@@ -13,32 +13,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from courses.models import Training
 from participants.models import Answer, Registration
-
-# A cell starting with one of these is a formula to Excel or LibreOffice
-# ("CSV injection"); written cells get a leading "'" so they stay text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """Text that no spreadsheet takes for a formula; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from rtcm.core.spreadsheets import (  # noqa: F401 — the content types serve the views
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    sheet_title,
+    spreadsheet_safe,
+    xlsx_header_cell,
+    xlsx_value,
+)
 
 
 def registrations_export_rows(training: Training) -> tuple[list[str], Iterator[list]]:
@@ -129,7 +120,7 @@ def export_xlsx(training: Training) -> bytes:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    sheet = workbook.create_sheet(_sheet_title(gettext("Registrations")))
+    sheet = workbook.create_sheet(sheet_title(gettext("Registrations")))
     sheet.freeze_panes = "A2"
     sheet.append([xlsx_header_cell(sheet, title, bold) for title in header])
     for row in rows:
@@ -143,7 +134,7 @@ def export_xlsx(training: Training) -> bytes:
         .order_by("starts_at", "pk")
         .values_list("title", "starts_at", "ends_at", "room", "present", "absent")
     )
-    sessions_sheet = workbook.create_sheet(_sheet_title(gettext("Sessions")))
+    sessions_sheet = workbook.create_sheet(sheet_title(gettext("Sessions")))
     sessions_sheet.append(
         [
             xlsx_header_cell(sessions_sheet, title, bold)
@@ -183,22 +174,3 @@ def export_csv(training: Training) -> bytes:
     for row in rows:
         writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        # Control characters are not allowed in XLSX cells: drop them rather than fail.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return spreadsheet_safe(value)
-
-
-def xlsx_header_cell(sheet, value: str, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=xlsx_value(value))
-    cell.font = font
-    return cell
-
-
-def _sheet_title(title: str) -> str:
-    """Sheet titles are at most 31 characters, without []:*?/\\."""
-    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
-    return cleaned[:31] or "Sheet"

@@ -43,11 +43,11 @@ from openpyxl.styles import Font
 
 from courses.models import Question, Training
 from participants import forms as participant_forms
-from participants.exports import FORMULA_PREFIXES, xlsx_header_cell, xlsx_value
 from participants.forms import RegistrationForm
 from participants.models import PERSON_FIELDS, Participant, Registration
 from participants.services import registration_submit
 from rtcm.core.errors import AlreadyRegistered, DomainError
+from rtcm.core.spreadsheets import FORMULA_PREFIXES, xlsx_header_cell, xlsx_value
 
 MAX_ROWS = 2000
 # Columns read per row, and rows scanned at most (blank ones too): an upload

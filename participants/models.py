@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -236,6 +237,55 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.participant} @ {self.session}"
+
+
+class TrainerRating(models.Model):
+    """A participant's rating of one trainer of a session they attended (1 to 5).
+
+    The expert network's matching uses the average; ``participants.services.
+    trainer_rate`` is the one way in (attended sessions, the session's own
+    trainers, one rating each, changeable).
+    """
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="trainer_ratings",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        "courses.Session",
+        on_delete=models.CASCADE,
+        related_name="trainer_ratings",
+        verbose_name=_("session"),
+    )
+    expert = models.ForeignKey(
+        "experts.Expert",
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("trainer"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("trainer rating")
+        verbose_name_plural = _("trainer ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session", "expert"], name="trainer_rating_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="trainer_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} — {self.score}/5"
 
 
 class Answer(models.Model):

@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.tasks.notifications_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
+    "requeue-expert-messages": {
+        "task": "experts.tasks.expert_messages_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
     "monthly-activity-report": {
         "task": "rtcm.reports.tasks.monthly_activity_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -324,3 +328,6 @@ RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)
 RTCM_CERTIFICATE_LANGUAGE = env.str("RTCM_CERTIFICATE_LANGUAGE", default="en")
 # Largest file a librarian may upload to the library, in bytes.
 RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# Largest CV (PDF, DOCX or ODT) and photo (JPEG, PNG or WebP) an expert may upload, in bytes.
+RTCM_EXPERT_CV_MAX_BYTES = env.int("RTCM_EXPERT_CV_MAX_BYTES", default=10 * 1024 * 1024)
+RTCM_EXPERT_PHOTO_MAX_BYTES = env.int("RTCM_EXPERT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)

@@ -102,3 +102,19 @@ def anonymous_client():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
+def network_officer():
+    from tests.factories import network_officer_user
+
+    return network_officer_user()
+
+
+@pytest.fixture
+def network_officer_client(network_officer):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(network_officer)
+    return client

@@ -1,12 +1,14 @@
 """Factories for tests: every object valid by default, with names in many scripts."""
 
 import datetime as dt
+import io
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from courses.models import Curriculum, Module, Question, Session, Topic, Training
-from experts.models import Expert
+from experts.models import Expert, ExpertLanguage
 from participants.models import Participant, Registration
 
 
@@ -82,6 +84,19 @@ class ExpertFactory(factory.django.DjangoModelFactory):
     status = Expert.Status.ACTIVE
     public_profile_consent_at = factory.LazyFunction(timezone.now)
 
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        """``ExpertFactory(languages=["ru", "en"])``: working languages (none by default)."""
+        if create and extracted:
+            for code in extracted:
+                ExpertLanguage.objects.create(expert=self, code=code)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        """``ExpertFactory(topics=[topic, …])``: expertise."""
+        if create and extracted:
+            self.expertise.set(extracted)
+
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -140,7 +155,7 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 
 from courses.models import TrainingQuota  # noqa: E402
 from participants.models import Attendance  # noqa: E402
-from rtcm.core.roles import COORDINATOR  # noqa: E402
+from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER  # noqa: E402
 
 
 class TrainingQuotaFactory(factory.django.DjangoModelFactory):
@@ -176,6 +191,30 @@ def staff_user(username: str, *, roles: tuple[str, ...] = ()) -> User:
 
 def coordinator_user(username: str = "coordinator") -> User:
     return staff_user(username, roles=(COORDINATOR,))
+
+
+def network_officer_user(username: str = "officer") -> User:
+    return staff_user(username, roles=(NETWORK_OFFICER,))
+
+
+def cv_pdf(text: str = "Curriculum vitae") -> SimpleUploadedFile:
+    """A real one-page PDF CV (WeasyPrint), as the browser uploads it."""
+    from weasyprint import HTML
+
+    data = HTML(string=f"<html><body><p>{text}</p></body></html>").write_pdf()
+    return SimpleUploadedFile("cv.pdf", data, content_type="application/pdf")
+
+
+def photo_jpeg(size: tuple[int, int] = (1200, 900), *, name: str = "photo.jpg"):
+    """A real JPEG photo (Pillow) carrying EXIF metadata, as the browser uploads it."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, (40, 90, 160))
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"  # Make
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,6 @@
 """Reads about regions, shared by pages, API and reports."""
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from rtcm.core.models import CountryRegion, Region
@@ -24,9 +24,11 @@ def region_code_subquery(country_field: str):
     """
     return Coalesce(
         Subquery(
-            CountryRegion.objects.filter(country=OuterRef(country_field)).values("region_id")[:1]
+            CountryRegion.objects.filter(country=OuterRef(country_field)).values("region_id")[:1],
+            output_field=CharField(),
         ),
         Value(Region.OTHER),
+        output_field=CharField(),
     )
 
 

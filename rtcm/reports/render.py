@@ -46,8 +46,8 @@ from openpyxl.styles import Font
 from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
-from participants.exports import spreadsheet_safe, xlsx_value
 from rtcm.core.pdf import is_rtl, render_pdf
+from rtcm.core.spreadsheets import spreadsheet_safe, xlsx_value
 from rtcm.reports.document import Chart, Figure, Report, Table
 
 # pygal draws with lxml when it is installed (python-docx brings it); we serialise

@@ -1,0 +1,412 @@
+"""Reads of the expert network, shared by its pages, the API, the exports and the admin.
+
+Public reads start from ``public_experts()`` — active experts who consent to a
+public profile (``Expert.public_q``) — and nothing else: a profile whose
+consent is withdrawn or whose expert is no longer active leaves every page,
+search, export and API response at once. Lists come shaped once (expertise
+and languages prefetched, the region annotated), so a page runs the same
+number of queries however many experts it shows (tests pin it).
+
+Matching (``training_suggestions``) ranks the active experts for a training;
+see its docstring for the points.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from courses.models import Session, Topic, Training
+from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage
+from rtcm.core.models import Region
+from rtcm.core.regions import region_code_subquery
+from rtcm.core.search import contains_q
+
+MAX_QUERY_LENGTH = 200
+SEARCH_FIELDS = ("given_name", "family_name", "organisation", "position", "bio")
+
+
+# --- the directory --------------------------------------------------------------------
+
+
+def public_experts() -> QuerySet[Expert]:
+    """Every public profile: active experts who consent. The start of every public read."""
+    return Expert.objects.filter(Expert.public_q())
+
+
+def _shaped(experts: QuerySet[Expert]) -> QuerySet[Expert]:
+    return experts.annotate(region_code=region_code_subquery("country")).prefetch_related(
+        Prefetch("expertise", queryset=Topic.objects.order_by("position", "name")),
+        Prefetch("languages", queryset=ExpertLanguage.objects.order_by("code")),
+    )
+
+
+def expert_directory(
+    *,
+    query: str = "",
+    topic: str | None = None,
+    region: str | None = None,
+    country: str | None = None,
+    language: str | None = None,
+    status: str | None = None,
+    staff: bool = False,
+) -> QuerySet[Expert]:
+    """The directory, filtered: topic slug, region code, country code, language code.
+
+    ``query``: every word must appear in the name, organisation, position or
+    biography (any case, any script). Public by default; ``staff=True`` starts
+    from every expert (and then ``status`` filters by status). Rows carry
+    ``region_code``; expertise and languages are prefetched.
+    """
+    experts = Expert.objects.all() if staff else public_experts()
+    if staff and status:
+        experts = experts.filter(status=status)
+    for word in query_words(query):
+        experts = experts.filter(contains_q(SEARCH_FIELDS, word))
+    if topic:
+        experts = experts.filter(expertise__slug=topic)
+    if country:
+        experts = experts.filter(country=country)
+    if language:
+        experts = experts.filter(languages__code=language)
+    experts = _shaped(experts)
+    if region:
+        experts = experts.filter(region_code=region)
+    return experts.order_by("family_name", "given_name", "pk")
+
+
+def query_words(query: str) -> list[str]:
+    return [word for word in (query or "")[:MAX_QUERY_LENGTH].split() if word]
+
+
+def public_profile(slug: str) -> Expert | None:
+    """A public profile by slug, shaped for its page; None when it is not public."""
+    return _shaped(public_experts()).filter(slug=slug).first()
+
+
+def directory_facets(experts: QuerySet[Expert]) -> dict[str, list[tuple[str, str, int]]]:
+    """Counts of ``experts`` by topic, region and language: [(value, label, count)] each.
+
+    Three queries whatever the number of experts.
+    """
+    ids = experts.order_by().values("pk")
+    topics = (
+        Topic.objects.filter(experts__in=ids)
+        .annotate(count=Count("experts", filter=Q(experts__in=ids)))
+        .order_by("position", "name")
+        .values_list("slug", "name", "count")
+    )
+    regions_count = (
+        Expert.objects.filter(pk__in=ids)
+        .annotate(region_code=region_code_subquery("country"))
+        .values("region_code")
+        .annotate(count=Count("pk"))
+        .values_list("region_code", "count")
+    )
+    region_counts = dict(regions_count)
+    regions = [
+        (region.code, str(region), region_counts[region.code])
+        for region in Region.objects.order_by("position", "name")
+        if region.code in region_counts
+    ]
+    languages = (
+        ExpertLanguage.objects.filter(expert__in=ids)
+        .values("code")
+        .annotate(count=Count("expert"))
+        .order_by("code")
+        .values_list("code", "count")
+    )
+    return {
+        "topic": list(topics),
+        "region": regions,
+        "language": [
+            (code, str(WORKING_LANGUAGE_NAMES.get(code, code)), count) for code, count in languages
+        ],
+    }
+
+
+# --- engagements ----------------------------------------------------------------------
+
+
+@dataclass
+class Engagement:
+    """A training an expert taught (or will teach), with their sessions in it."""
+
+    training: Training
+    sessions: list[Session] = field(default_factory=list)
+
+
+def expert_engagements(expert: Expert, *, public: bool = True) -> list[Engagement]:
+    """The trainings ``expert`` teaches, newest first, from ``Session.trainers``.
+
+    Public: trainings the public sees (not drafts, not cancelled). One query.
+    """
+    sessions = Session.objects.filter(trainers=expert).select_related("training")
+    if public:
+        sessions = sessions.filter(
+            training__status__in=[
+                status for status in Training.PUBLIC_STATUSES if status != Training.Status.CANCELLED
+            ]
+        )
+    by_training: dict[int, Engagement] = {}
+    for session in sessions.order_by("-training__start_date", "training_id", "starts_at"):
+        by_training.setdefault(session.training_id, Engagement(session.training)).sessions.append(
+            session
+        )
+    return list(by_training.values())
+
+
+# --- matching -------------------------------------------------------------------------
+
+# Points of each criterion (the most an expert can get from it).
+TOPIC_POINTS = 40  # times the share of the training's topics the expert covers
+LANGUAGE_POINTS = 20  # works in one of the training's languages
+REGION_POINTS = 10  # comes from one of the training's target regions
+FREE_POINTS = 15  # free at every session of the training
+ENGAGEMENT_POINTS = 2  # per training taught before, at most…
+ENGAGEMENT_MAX = 10
+RATING_POINTS = 5  # per point of average rating above 3 (so -10 … +10); unrated: 0
+
+
+@dataclass
+class Suggestion:
+    expert: Expert
+    score: Decimal
+    reasons: list[str]
+    topics_covered: list[Topic]
+    topics_missing: list[Topic]
+    languages_matched: list[str]
+    region_matched: bool
+    clashes: list[Session]
+    trainings_taught: int
+    rating_average: Decimal | None
+    rating_count: int
+
+
+def training_topics(training: Training) -> list[Topic]:
+    """The topics a training teaches: those of its modules and of its sessions' modules."""
+    return list(
+        Topic.objects.filter(
+            Q(modules__trainings=training) | Q(modules__sessions__training=training)
+        )
+        .distinct()
+        .order_by("position", "name")
+    )
+
+
+def training_suggestions(training: Training, *, limit: int | None = None) -> list[Suggestion]:
+    """Active experts ranked for ``training``, best first, each with the reasons.
+
+    Points: ``TOPIC_POINTS`` × the share of the training's topics the expert
+    covers; ``LANGUAGE_POINTS`` for a working language of the training;
+    ``REGION_POINTS`` for coming from a target region; ``FREE_POINTS`` when free
+    at every session (a clash costs them all and is named); ``ENGAGEMENT_POINTS``
+    per training taught before (up to ``ENGAGEMENT_MAX``); and, when participants
+    rated the expert, ``RATING_POINTS`` per point of their average above or
+    below 3. Ties go to the better rated, then by name. Experts already
+    teaching the training, and those who match neither a topic nor a language,
+    are not suggested. Seven queries whatever the number of experts.
+    """
+    topics = training_topics(training)
+    topic_ids = {topic.pk for topic in topics}
+    languages = set(training.languages or [])
+    target_regions = set(training.target_regions.values_list("code", flat=True))
+    sessions = list(training.sessions.all())
+    already = set(Expert.objects.filter(sessions__training=training).values_list("pk", flat=True))
+    rating_model = apps.get_model("participants", "TrainerRating")
+    experts = list(
+        _shaped(Expert.objects.filter(status=Expert.Status.ACTIVE).exclude(pk__in=already))
+        .annotate(
+            trainings_taught=Count(
+                "sessions__training",
+                distinct=True,
+                filter=Q(sessions__training__status=Training.Status.COMPLETED)
+                | (
+                    Q(sessions__training__end_date__lt=training.start_date)
+                    & ~Q(sessions__training__status=Training.Status.CANCELLED)
+                ),
+            ),
+        )
+        .order_by("family_name", "given_name", "pk")
+    )
+    ratings = {
+        row[0]: (row[1], row[2])
+        for row in rating_model.objects.filter(expert__in=[e.pk for e in experts])
+        .values("expert")
+        .annotate(total=Sum("score"), count=Count("pk"))
+        .values_list("expert", "total", "count")
+    }
+    clashes = _clashes([e.pk for e in experts], sessions)
+    suggestions = []
+    for expert in experts:
+        suggestion = _score(
+            expert,
+            topics=topics,
+            topic_ids=topic_ids,
+            languages=languages,
+            target_regions=target_regions,
+            sessions=sessions,
+            clashes=clashes.get(expert.pk, []),
+            rating=ratings.get(expert.pk),
+        )
+        if suggestion is not None:
+            suggestions.append(suggestion)
+    suggestions.sort(
+        key=lambda s: (
+            -s.score,
+            -(s.rating_average or 0),
+            s.expert.family_name.casefold(),
+            s.expert.given_name.casefold(),
+            s.expert.pk,
+        )
+    )
+    return suggestions[:limit] if limit else suggestions
+
+
+def _clashes(expert_ids: list[int], sessions: list[Session]) -> dict[int, list[Session]]:
+    """For each expert, the sessions of *this* training they are busy during (one query)."""
+    if not sessions or not expert_ids:
+        return {}
+    overlap = Q()
+    for session in sessions:
+        overlap |= Q(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+    busy = (
+        Session.trainers.through.objects.filter(overlap, expert_id__in=expert_ids)
+        .exclude(session__training_id=sessions[0].training_id)
+        .exclude(session__training__status=Training.Status.CANCELLED)
+        .values_list("expert_id", "session__starts_at", "session__ends_at")
+    )
+    result: dict[int, list[Session]] = defaultdict(list)
+    for expert_id, starts_at, ends_at in busy:
+        for session in sessions:
+            overlaps = starts_at < session.ends_at and ends_at > session.starts_at
+            if overlaps and session not in result[expert_id]:
+                result[expert_id].append(session)
+    return result
+
+
+def _score(
+    expert: Expert,
+    *,
+    topics: list[Topic],
+    topic_ids: set[int],
+    languages: set[str],
+    target_regions: set[str],
+    sessions: list[Session],
+    clashes: list[Session],
+    rating: tuple[int, int] | None,
+) -> Suggestion | None:
+    expertise_ids = {topic.pk for topic in expert.expertise.all()}
+    covered = [topic for topic in topics if topic.pk in expertise_ids]
+    missing = [topic for topic in topics if topic.pk not in expertise_ids]
+    expert_languages = set(expert.language_codes())
+    languages_matched = sorted(languages & expert_languages)
+    if not covered and not languages_matched:
+        return None
+    score = Decimal(0)
+    reasons: list[str] = []
+    if topics:
+        share = Decimal(len(covered)) / Decimal(len(topics))
+        score += TOPIC_POINTS * share
+        if covered:
+            reasons.append(
+                _("Covers %(covered)s of %(total)s topics: %(names)s.")
+                % {
+                    "covered": len(covered),
+                    "total": len(topics),
+                    "names": ", ".join(topic.name for topic in covered),
+                }
+            )
+        else:
+            reasons.append(_("Covers none of the training's topics."))
+    if languages:
+        if languages_matched:
+            score += LANGUAGE_POINTS
+            reasons.append(
+                _("Works in %(languages)s.")
+                % {
+                    "languages": ", ".join(
+                        str(WORKING_LANGUAGE_NAMES.get(code, code)) for code in languages_matched
+                    )
+                }
+            )
+        else:
+            reasons.append(_("Works in none of the training's languages."))
+    region_matched = bool(target_regions) and expert.region_code in target_regions
+    if region_matched:
+        score += REGION_POINTS
+        reasons.append(
+            _("From %(country)s, in a target region of the training.")
+            % {"country": expert.country.name}
+        )
+    if sessions:
+        if clashes:
+            reasons.append(
+                ngettext(
+                    "Busy during %(count)s session: %(sessions)s.",
+                    "Busy during %(count)s sessions: %(sessions)s.",
+                    len(clashes),
+                )
+                % {
+                    "count": len(clashes),
+                    "sessions": "; ".join(_session_label(s) for s in clashes),
+                }
+            )
+        else:
+            score += FREE_POINTS
+            reasons.append(
+                ngettext(
+                    "Free at the time of the session.",
+                    "Free at the times of all %(count)s sessions.",
+                    len(sessions),
+                )
+                % {"count": len(sessions)}
+            )
+    taught = expert.trainings_taught
+    if taught:
+        score += min(ENGAGEMENT_POINTS * taught, ENGAGEMENT_MAX)
+        reasons.append(
+            ngettext(
+                "Has taught %(count)s training of the center.",
+                "Has taught %(count)s trainings of the center.",
+                taught,
+            )
+            % {"count": taught}
+        )
+    average, count = None, 0
+    if rating and rating[1]:
+        total, count = rating
+        average = (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        score += RATING_POINTS * (Decimal(total) / Decimal(count) - 3)
+        reasons.append(
+            ngettext(
+                "Rated %(average)s out of 5 by %(count)s participant.",
+                "Rated %(average)s out of 5 by %(count)s participants.",
+                count,
+            )
+            % {"average": average, "count": count}
+        )
+    return Suggestion(
+        expert=expert,
+        score=score.quantize(Decimal("0.1"), ROUND_HALF_UP),
+        reasons=reasons,
+        topics_covered=covered,
+        topics_missing=missing,
+        languages_matched=languages_matched,
+        region_matched=region_matched,
+        clashes=clashes,
+        trainings_taught=taught,
+        rating_average=average,
+        rating_count=count,
+    )
+
+
+def _session_label(session: Session) -> str:
+    return f"{session.title} ({timezone.localtime(session.starts_at):%Y-%m-%d %H:%M})"

@@ -1,0 +1,678 @@
+"""Changes to the expert network: applications, vetting, consent, profiles, trainer bookings.
+
+The public form, the staff pages, the admin, the API and the demo seed all go
+through these functions. Each checks everything before it writes: a refused
+CV or photo, a duplicate e-mail, a missing consent or a clashing booking
+raises a ``DomainError`` (or Django's ``ValidationError``) and stores neither
+a row nor a file. Files are written as the row is saved and removed again if
+the transaction fails; replaced files go from storage once it has committed.
+Every status change writes an ``ExpertMessage`` in the same transaction; it is
+mailed after commit (``experts.tasks.send_expert_message``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Session, Topic, Training
+from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, ExpertMessage
+from library.validators import UploadRefused, validate_upload
+from rtcm.core.errors import DomainError
+from rtcm.core.slugs import unique_slug
+
+logger = logging.getLogger(__name__)
+
+# What an expert's profile holds that staff (and the applicant) write directly;
+# status, consent, files, slug and timestamps have their own functions.
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "country",
+    "organisation",
+    "position",
+    "bio",
+    "correspondence_language",
+    "staff_notes",
+)
+APPLICANT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "staff_notes")
+CV_EXTENSIONS = (".pdf", ".docx", ".odt")
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_MAX_SIDE = 800  # pixels: a photo is stored at most this wide and high
+PHOTO_MAX_PIXELS = 40_000_000  # a larger image is refused before it is decoded
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class ConsentRequired(DomainError):
+    default_message = _(
+        "Please give your consent: without it the center cannot keep or review your application."
+    )
+    code = "consent_required"
+    field = "consent"
+
+
+class DuplicateExpert(DomainError):
+    default_message = _(
+        "An application or expert profile with this e-mail address already exists. "
+        "If you applied before, the network office will write to you."
+    )
+    status_code = 409
+    code = "duplicate_email"
+    field = "email"
+
+
+class InvalidExpertTransition(DomainError):
+    default_message = _("This expert's status cannot be changed that way.")
+    status_code = 409
+    code = "invalid_transition"
+    field = "status"
+
+
+class MessageRequired(DomainError):
+    default_message = _(
+        "Write a message to the applicant: it tells them why the application is declined."
+    )
+    code = "message_required"
+    field = "note"
+
+
+class TrainerNotAvailable(DomainError):
+    """An expert who may not (or cannot) teach a session: inactive, or booked elsewhere."""
+
+    default_message = _("This expert cannot teach this session.")
+    status_code = 409
+    code = "trainer_not_available"
+    field = "expert"
+
+
+class UnknownReference(DomainError):
+    default_message = _("This refers to something that does not exist.")
+    code = "unknown_reference"
+
+
+# --- applications and profiles --------------------------------------------------------
+
+
+def expert_apply(
+    *,
+    data: dict[str, Any],
+    expertise: Iterable[Topic | int | str],
+    languages: Iterable[str],
+    cv,
+    photo=None,
+    consent: bool,
+) -> Expert:
+    """A public application: an applicant with a CV, consenting to a public profile.
+
+    Mails "application received". Raises ``ConsentRequired``, ``DuplicateExpert``,
+    ``UploadRefused`` (field ``cv`` or ``photo``) or ``ValidationError``; nothing
+    is stored when one is raised.
+    """
+    if not consent:
+        raise ConsentRequired
+    if cv is None:
+        raise UploadRefused(_("Please attach your CV."), field="cv")
+    unknown = set(data) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"application fields that cannot be set: {sorted(unknown)}")
+    expert = Expert(status=Expert.Status.APPLICANT)
+    _apply_data(expert, data)
+    expert.public_profile_consent_at = timezone.now()
+    return _create(
+        expert,
+        expertise=expertise,
+        languages=languages,
+        cv=cv,
+        photo=photo,
+        message=ExpertMessage.Kind.RECEIVED,
+        actor=None,
+    )
+
+
+def expert_create(
+    *,
+    data: dict[str, Any],
+    expertise: Iterable[Topic | int | str] = (),
+    languages: Iterable[str] = (),
+    cv=None,
+    photo=None,
+    public_profile_consent: bool = False,
+    actor: AbstractBaseUser | AnonymousUser | None,
+) -> Expert:
+    """Staff add an expert (an applicant, to be vetted like any other); no e-mail is sent."""
+    expert = Expert(status=Expert.Status.APPLICANT)
+    _apply_data(expert, data)
+    if public_profile_consent:
+        expert.public_profile_consent_at = timezone.now()
+    return _create(
+        expert,
+        expertise=expertise,
+        languages=languages,
+        cv=cv,
+        photo=photo,
+        message=None,
+        actor=actor,
+    )
+
+
+def expert_update(
+    *,
+    expert: Expert,
+    data: dict[str, Any],
+    expertise: Iterable[Topic | int | str] | None = None,
+    languages: Iterable[str] | None = None,
+    cv=None,
+    photo=None,
+    clear_cv: bool = False,
+    clear_photo: bool = False,
+) -> Expert:
+    """Change a profile. ``None`` expertise/languages leave them as they are.
+
+    The slug stays (people bookmark profiles). A new CV or photo replaces the
+    old one, which goes from storage after commit. Same errors as
+    ``expert_apply``; nothing is saved when one is raised.
+    """
+    _apply_data(expert, data)
+    topics = None if expertise is None else _topics(expertise)
+    codes = None if languages is None else _language_codes(languages)
+    _check_email_free(expert.email, exclude_pk=expert.pk)
+    replaced: list[str] = []
+    new_files: list[str] = []
+    if cv is not None:
+        replaced.append(expert.cv.name if expert.cv else "")
+        _attach_cv(expert, cv)
+        new_files.append("cv")
+    elif clear_cv:
+        replaced.append(expert.cv.name if expert.cv else "")
+        expert.cv = ""
+        expert.cv_original_name = expert.cv_content_type = ""
+        expert.cv_size = 0
+    if photo is not None:
+        replaced.append(expert.photo.name if expert.photo else "")
+        expert.photo = _photo_file(photo)
+        new_files.append("photo")
+    elif clear_photo:
+        replaced.append(expert.photo.name if expert.photo else "")
+        expert.photo = ""
+    expert.full_clean(exclude=["slug"])
+    _save(expert, topics=topics, codes=codes, new_files=new_files, replaced=replaced)
+    return expert
+
+
+def expert_delete(*, expert: Expert) -> None:
+    """Delete an expert (and their bookings as trainer); files go once it has committed."""
+    names = [file.name for file in (expert.cv, expert.photo) if file]
+    storage = expert.cv.storage
+    with transaction.atomic():
+        expert.delete()
+        for name in names:
+            transaction.on_commit(partial(_delete_stored_file, storage, name))
+
+
+def expert_set_consent(*, expert: Expert, consent: bool) -> Expert:
+    """Give or withdraw consent to a public profile; it shows or goes at once.
+
+    Giving it again when it is given (or withdrawing it when it is not) changes
+    nothing, and keeps the time it was first given.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if consent and locked.public_profile_consent_at is None:
+            locked.public_profile_consent_at = now
+        elif not consent and locked.public_profile_consent_at is not None:
+            locked.public_profile_consent_at = None
+            locked.public_profile_consent_withdrawn_at = now
+        else:
+            return locked
+        locked.save(
+            update_fields=[
+                "public_profile_consent_at",
+                "public_profile_consent_withdrawn_at",
+                "updated_at",
+            ]
+        )
+    expert.public_profile_consent_at = locked.public_profile_consent_at
+    expert.public_profile_consent_withdrawn_at = locked.public_profile_consent_withdrawn_at
+    return locked
+
+
+# --- vetting --------------------------------------------------------------------------
+
+# status change → (from statuses, to status, message kind)
+TRANSITIONS = {
+    "approve": ((Expert.Status.APPLICANT,), Expert.Status.ACTIVE, ExpertMessage.Kind.APPROVED),
+    "decline": ((Expert.Status.APPLICANT,), Expert.Status.DECLINED, ExpertMessage.Kind.DECLINED),
+    "deactivate": ((Expert.Status.ACTIVE,), Expert.Status.INACTIVE, ExpertMessage.Kind.DEACTIVATED),
+    "reactivate": (
+        (Expert.Status.INACTIVE,),
+        Expert.Status.ACTIVE,
+        ExpertMessage.Kind.REACTIVATED,
+    ),
+}
+
+
+def expert_approve(*, expert: Expert, actor, note: str = "") -> Expert:
+    """Applicant → active: a member of the network, mailed a welcome (with ``note``)."""
+    return _transition(expert, "approve", actor=actor, note=note)
+
+
+def expert_decline(*, expert: Expert, actor, note: str) -> Expert:
+    """Applicant → declined, mailed ``note`` (required: the applicant is owed a reason)."""
+    if not (note or "").strip():
+        raise MessageRequired
+    return _transition(expert, "decline", actor=actor, note=note)
+
+
+def expert_deactivate(*, expert: Expert, actor, note: str = "") -> Expert:
+    """Active → inactive. Refused while the expert is booked for sessions still to come."""
+    return _transition(expert, "deactivate", actor=actor, note=note)
+
+
+def expert_reactivate(*, expert: Expert, actor, note: str = "") -> Expert:
+    """Inactive → active again."""
+    return _transition(expert, "reactivate", actor=actor, note=note)
+
+
+def expert_change_status(*, expert: Expert, action: str, actor, note: str = "") -> Expert:
+    """One of ``TRANSITIONS`` by name (for the pages and the API that offer them all)."""
+    functions = {
+        "approve": expert_approve,
+        "decline": expert_decline,
+        "deactivate": expert_deactivate,
+        "reactivate": expert_reactivate,
+    }
+    if action not in functions:
+        raise InvalidExpertTransition(_("Unknown action: “%(action)s”.") % {"action": action})
+    return functions[action](expert=expert, actor=actor, note=note)
+
+
+def allowed_actions(expert: Expert) -> list[str]:
+    """The status changes open to ``expert`` now, in ``TRANSITIONS`` order."""
+    return [name for name, (sources, _to, _kind) in TRANSITIONS.items() if expert.status in sources]
+
+
+def _transition(expert: Expert, action: str, *, actor, note: str) -> Expert:
+    sources, target, kind = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if locked.status not in sources:
+            raise InvalidExpertTransition(
+                _("%(name)s is %(status)s: this cannot be done now.")
+                % {"name": locked.full_name, "status": locked.get_status_display().lower()}
+            )
+        if action == "deactivate":
+            upcoming = list(
+                _bookings(locked).filter(ends_at__gt=timezone.now()).select_related("training")
+            )
+            if upcoming:
+                raise InvalidExpertTransition(
+                    _(
+                        "%(name)s is still booked to teach %(sessions)s. "
+                        "Remove them from these sessions first."
+                    )
+                    % {
+                        "name": locked.full_name,
+                        "sessions": "; ".join(_describe_session(s) for s in upcoming),
+                    }
+                )
+        locked.status = target
+        locked.status_changed_at = timezone.now()
+        locked.status_changed_by = _user_or_none(actor)
+        locked.save(
+            update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
+        )
+        _queue_message(locked, kind, note=note, actor=actor)
+    expert.status = locked.status
+    expert.status_changed_at = locked.status_changed_at
+    expert.status_changed_by = locked.status_changed_by
+    return locked
+
+
+def _queue_message(expert: Expert, kind: str, *, note: str = "", actor=None) -> ExpertMessage:
+    from experts.tasks import send_expert_message
+
+    message = ExpertMessage.objects.create(
+        expert=expert,
+        kind=kind,
+        note=(note or "").strip(),
+        recipient=expert.email,
+        language=expert.correspondence_language or settings.LANGUAGE_CODE,
+        created_by=_user_or_none(actor),
+    )
+    send_expert_message.delay_on_commit(message.pk)
+    return message
+
+
+# --- trainers -------------------------------------------------------------------------
+
+
+def trainer_problem(
+    expert: Expert, starts_at, ends_at, *, exclude_session_id: int | None = None
+) -> str | None:
+    """Why ``expert`` cannot teach from ``starts_at`` to ``ends_at``, or None.
+
+    Only active experts teach; and nobody teaches two sessions at once (sessions
+    of cancelled trainings do not count). The admin's forms ask this too.
+    """
+    if expert.status != Expert.Status.ACTIVE:
+        return _("%(name)s is %(status)s: only active experts of the network can be trainers.") % {
+            "name": expert.full_name,
+            "status": expert.get_status_display().lower(),
+        }
+    clash = (
+        _bookings(expert)
+        .filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=exclude_session_id)
+        .select_related("training")
+        .first()
+    )
+    if clash is not None:
+        return _("%(name)s already teaches “%(session)s” at that time (%(when)s).") % {
+            "name": expert.full_name,
+            "session": f"{clash.training.title} — {clash.title}",
+            "when": _session_time(clash),
+        }
+    return None
+
+
+def session_assign_trainer(*, session: Session, expert: Expert) -> Session:
+    """Book ``expert`` to teach ``session``; ``TrainerNotAvailable`` names the clash.
+
+    The expert's row is locked while their bookings are checked, so two
+    coordinators booking the same expert at once cannot both succeed.
+    Booking an expert already on the session changes nothing.
+    """
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if session.trainers.filter(pk=locked.pk).exists():
+            return session
+        problem = trainer_problem(
+            locked, session.starts_at, session.ends_at, exclude_session_id=session.pk
+        )
+        if problem:
+            raise TrainerNotAvailable(problem)
+        session.trainers.add(locked)
+    return session
+
+
+def session_remove_trainer(*, session: Session, expert: Expert) -> Session:
+    session.trainers.remove(expert)
+    return session
+
+
+def session_set_trainers(*, session: Session, experts: Iterable[Expert]) -> Session:
+    """Make ``experts`` the trainers of ``session``: all of them checked, or none changed."""
+    wanted = list(experts)
+    with transaction.atomic():
+        locked = list(
+            Expert.objects.select_for_update().filter(pk__in=[e.pk for e in wanted]).order_by("pk")
+        )
+        current = set(session.trainers.values_list("pk", flat=True))
+        problems = [
+            problem
+            for expert in locked
+            if expert.pk not in current
+            and (
+                problem := trainer_problem(
+                    expert, session.starts_at, session.ends_at, exclude_session_id=session.pk
+                )
+            )
+        ]
+        if problems:
+            raise TrainerNotAvailable(" ".join(str(problem) for problem in problems))
+        session.trainers.set(locked)
+    return session
+
+
+def _bookings(expert: Expert):
+    return Session.objects.filter(trainers=expert).exclude(
+        training__status=Training.Status.CANCELLED
+    )
+
+
+def _session_time(session: Session) -> str:
+    starts = timezone.localtime(session.starts_at)
+    ends = timezone.localtime(session.ends_at)
+    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
+
+
+def _describe_session(session: Session) -> str:
+    return f"“{session.training.title} — {session.title}” ({_session_time(session)})"
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _user_or_none(actor) -> AbstractBaseUser | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _apply_data(expert: Expert, data: dict[str, Any]) -> None:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"expert fields that cannot be set: {sorted(unknown)}")
+    for name, value in data.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None and not Expert._meta.get_field(name).null:
+            value = ""
+        setattr(expert, name, value)
+    if "email" in data:
+        expert.email = (expert.email or "").strip()
+
+
+def _topics(items: Iterable[Topic | int | str]) -> list[Topic]:
+    topics, keys = [], []
+    for item in items:
+        if isinstance(item, Topic):
+            topics.append(item)
+        else:
+            keys.append(str(item))
+    if keys:
+        ids = [int(key) for key in keys if key.isdigit()]
+        found = {
+            key: topic
+            for topic in Topic.objects.filter(pk__in=ids) | Topic.objects.filter(slug__in=keys)
+            for key in (str(topic.pk), topic.slug)
+        }
+        missing = [key for key in keys if key not in found]
+        if missing:
+            raise UnknownReference(
+                _("Unknown topic: %(keys)s.") % {"keys": ", ".join(missing)}, field="expertise"
+            )
+        topics.extend(found[key] for key in keys)
+    return list(dict.fromkeys(topics))
+
+
+def _language_codes(codes: Iterable[str]) -> list[str]:
+    codes = [str(code).strip() for code in codes if str(code).strip()]
+    unknown = [code for code in codes if code not in WORKING_LANGUAGE_NAMES]
+    if unknown:
+        raise UnknownReference(
+            _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(unknown)},
+            field="languages",
+        )
+    return sorted(set(codes))
+
+
+def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
+    if (
+        email
+        and Expert.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email=email.lower())
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
+        raise DuplicateExpert
+
+
+def _attach_cv(expert: Expert, uploaded_file) -> None:
+    try:
+        original_name, content_type = validate_upload(
+            uploaded_file,
+            extensions=CV_EXTENSIONS,
+            max_bytes=settings.RTCM_EXPERT_CV_MAX_BYTES,
+        )
+    except UploadRefused as error:
+        raise UploadRefused(error.message, field="cv") from error
+    uploaded_file.seek(0)
+    expert.cv = uploaded_file  # the storage name comes from ``cv_file_path``
+    expert.cv_original_name = original_name
+    expert.cv_content_type = content_type
+    expert.cv_size = uploaded_file.size
+
+
+def _photo_file(uploaded_file) -> ContentFile:
+    """The photo checked by decoding it and stored re-encoded, as a JPEG of at most 800 px.
+
+    Re-encoding drops whatever else the file carried (camera and GPS metadata,
+    trailing data); a file Pillow cannot decode as a JPEG, PNG or WebP image is
+    refused, whatever its name.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    limit = settings.RTCM_EXPERT_PHOTO_MAX_BYTES
+    too_large = UploadRefused(
+        _("The photo is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)},
+        field="photo",
+    )
+    if (getattr(uploaded_file, "size", 0) or 0) > limit:
+        raise too_large
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    uploaded_file.seek(0)
+    if not data:
+        raise UploadRefused(_("The photo file is empty."), field="photo")
+    if len(data) > limit:
+        raise too_large
+    refused = UploadRefused(_("The photo must be a JPEG, PNG or WebP image."), field="photo")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in PHOTO_FORMATS:
+                    raise refused
+                if probe.width * probe.height > PHOTO_MAX_PIXELS:
+                    raise UploadRefused(_("The photo has too many pixels."), field="photo")
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image = ImageOps.exif_transpose(image).convert("RGB")
+                image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+                out = io.BytesIO()
+                image.save(out, format="JPEG", quality=85, optimize=True)
+    except UploadRefused:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise refused from error
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+def _create(
+    expert: Expert,
+    *,
+    expertise,
+    languages,
+    cv,
+    photo,
+    message: str | None,
+    actor,
+) -> Expert:
+    topics = _topics(expertise)
+    codes = _language_codes(languages)
+    _check_email_free(expert.email)
+    new_files = []
+    if cv is not None:
+        _attach_cv(expert, cv)
+        new_files.append("cv")
+    if photo is not None:
+        expert.photo = _photo_file(photo)
+        new_files.append("photo")
+    expert.slug = unique_slug(
+        Expert, f"{expert.given_name} {expert.family_name}", fallback="expert"
+    )
+    expert.full_clean()
+    _save(expert, topics=topics, codes=codes, new_files=new_files, message=message, actor=actor)
+    return expert
+
+
+def _save(
+    expert: Expert,
+    *,
+    topics: list | None,
+    codes: list[str] | None,
+    new_files: list[str],
+    replaced: list[str] = (),
+    message: str | None = None,
+    actor=None,
+) -> None:
+    """Row, files, topics, languages and message in one transaction; new files go on failure."""
+    creating = expert.pk is None
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    expert.save()
+            except IntegrityError as error:
+                # A concurrent application with the same e-mail, or a slug taken meanwhile.
+                _check_email_free(expert.email, exclude_pk=expert.pk)
+                if creating:
+                    expert.pk = None
+                    expert.slug = unique_slug(
+                        Expert, f"{expert.given_name} {expert.family_name}", fallback="expert"
+                    )
+                    expert.save()
+                else:
+                    raise DomainError(str(error)) from error
+            if topics is not None:
+                expert.expertise.set(topics)
+            if codes is not None:
+                expert.languages.exclude(code__in=codes).delete()
+                have = set(expert.languages.values_list("code", flat=True))
+                ExpertLanguage.objects.bulk_create(
+                    [ExpertLanguage(expert=expert, code=code) for code in codes if code not in have]
+                )
+            for name in replaced:
+                if name and name not in (expert.cv.name, expert.photo.name):
+                    transaction.on_commit(partial(_delete_stored_file, expert.cv.storage, name))
+            if message:
+                _queue_message(expert, message, actor=actor)
+    except BaseException:
+        for field_name in new_files:
+            file = getattr(expert, field_name)
+            if file and getattr(file, "_committed", False):
+                _delete_stored_file(file.storage, file.name)
+        if creating:
+            expert.pk = None
+        raise
+
+
+def _delete_stored_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.exception("experts: could not delete the stored file %s", name)
