@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint format migrate demo bench bench-certificates clean
+.PHONY: run test venv lint format migrate demo bench bench-certificates bench-experts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ format: venv
 
 bench: venv
 	$(BIN)/python bench/run.py
+
+# The expert network at 2,000 experts: directory, profile, API, matching.
+bench-experts: venv
+	$(BIN)/python bench/experts.py
 
 # Certificates: one render, a batch of 200 through a real worker, the worker's memory
 # over 1,000. Needs PostgreSQL and Redis; the rtcm_bench database is wiped.

@@ -2,6 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Curriculum, Module, Question, Session, Topic, Training, TrainingQuota
@@ -36,8 +40,114 @@ class ModuleAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "curriculum"]
 
 
+def _session_time(starts_at, ends_at) -> str:
+    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
+
+
+class SessionAdminForm(forms.ModelForm):
+    """A session whose trainers are checked as the booking service checks them.
+
+    Each trainer newly booked (or every trainer, when the times change) must be
+    an active expert free at that time: ``experts.services.trainer_problem``
+    says why not, naming the clash, and the error shows on the trainers field.
+    """
+
+    # In a training's inline the training's own sessions are being edited too:
+    # their clashes are judged on the formset's data (``SessionInlineFormSet``),
+    # not on the rows as they were.
+    own_training_in_formset = False
+
+    class Meta:
+        model = Session
+        fields = ["training", "title", "starts_at", "ends_at", "room", "module", "trainers"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        trainers = cleaned.get("trainers")
+        if not trainers or not starts or not ends or ends <= starts:
+            return cleaned
+        session = self.instance
+        current = set(session.trainers.values_list("pk", flat=True)) if session.pk else set()
+        times_changed = "starts_at" in self.changed_data or "ends_at" in self.changed_data
+        problems = [
+            problem
+            for expert in trainers
+            if (expert.pk not in current or times_changed)
+            and (problem := self._trainer_problem(expert, starts, ends))
+        ]
+        if problems:
+            self.add_error("trainers", problems)
+        return cleaned
+
+    def _trainer_problem(self, expert, starts, ends) -> str | None:
+        # experts sits above courses: imported here, when the admin validates.
+        from experts.models import Expert
+        from experts.services import trainer_problem
+
+        session = self.instance
+        problem = trainer_problem(expert, starts, ends, exclude_session_id=session.pk)
+        if (
+            problem
+            and self.own_training_in_formset
+            and session.training_id
+            and expert.status == Expert.Status.ACTIVE
+        ):
+            # Busy only in a session of this very training? The formset judges that.
+            elsewhere = (
+                Session.objects.filter(trainers=expert, starts_at__lt=ends, ends_at__gt=starts)
+                .exclude(training_id=session.training_id)
+                .exclude(training__status=Training.Status.CANCELLED)
+                .exists()
+            )
+            if not elsewhere:
+                return None
+        return problem
+
+
+class SessionInlineForm(SessionAdminForm):
+    own_training_in_formset = True
+
+
+class SessionInlineFormSet(forms.BaseInlineFormSet):
+    """Nobody teaches two sessions of the training at once (as the formset will save them)."""
+
+    def clean(self):
+        super().clean()
+        seen = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            starts, ends = data.get("starts_at"), data.get("ends_at")
+            trainers = list(data.get("trainers") or [])
+            if not (starts and ends and trainers):
+                continue
+            problems = [
+                gettext(
+                    "%(name)s also teaches “%(session)s” of this training "
+                    "at an overlapping time (%(when)s)."
+                )
+                % {
+                    "name": expert.full_name,
+                    "session": other_title,
+                    "when": _session_time(other_starts, other_ends),
+                }
+                for other_title, other_starts, other_ends, other_trainers in seen
+                if starts < other_ends and ends > other_starts
+                for expert in trainers
+                if expert in other_trainers
+            ]
+            if problems:
+                form.add_error("trainers", problems)
+            seen.append((data.get("title") or "", starts, ends, trainers))
+
+
 class SessionInline(admin.TabularInline):
     model = Session
+    form = SessionInlineForm
+    formset = SessionInlineFormSet
     extra = 0
     fields = ["title", "starts_at", "ends_at", "room", "module", "trainers"]
     autocomplete_fields = ["trainers"]
@@ -94,7 +204,20 @@ class TrainingAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     filter_horizontal = ["modules", "target_regions", "coordinators"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "description", "modules", "coordinators"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "status",
+                    "description",
+                    "modules",
+                    "coordinators",
+                    "suggested_experts",
+                ]
+            },
+        ),
         (
             _("When and where"),
             {
@@ -123,6 +246,7 @@ class TrainingAdmin(admin.ModelAdmin):
 
     # participants.admin adds the registrations inline: it sits above courses.
     inlines = [SessionInline, QuotaInline, QuestionInline]
+    readonly_fields = ["suggested_experts"]
 
     def get_queryset(self, request):
         return (
@@ -136,6 +260,16 @@ class TrainingAdmin(admin.ModelAdmin):
             )
         )
 
+    @admin.display(description=_("trainers"))
+    def suggested_experts(self, training):
+        if not training.pk:
+            return gettext("Save the training first: then the expert network suggests trainers.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("experts_staff:matching", kwargs={"slug": training.slug}),
+            gettext("Suggested experts"),
+        )
+
     @admin.display(description=_("confirmed"), ordering="confirmed_count")
     def confirmed(self, obj):
         return obj.confirmed_count
@@ -147,6 +281,7 @@ class TrainingAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = ["title", "training", "starts_at", "ends_at", "room"]
     list_filter = ["training__status"]
     search_fields = ["title", "training__title"]

@@ -59,6 +59,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "starts_at", "ends_at", "room", "trainers"]
 
     def get_trainers(self, session) -> list[str]:
+        """Names of the trainers with a public profile (prefetched by the view)."""
         return [expert.full_name for expert in session.trainers.all()]
 
 
@@ -192,7 +193,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Session.objects.filter(training__status__in=Training.PUBLIC_STATUSES)
             .select_related("training")
-            .prefetch_related("trainers")
+            .prefetch_related(selectors.public_trainers())
             .order_by("starts_at", "pk")
         )
 

@@ -123,9 +123,20 @@ def training_list_upcoming(*, limit: int = 6) -> list[Training]:
     return list(training_list_public().exclude(status=Training.Status.CANCELLED)[:limit])
 
 
+def public_trainers(lookup: str = "trainers") -> Prefetch:
+    """A prefetch of sessions' trainers limited to public profiles (active and consenting).
+
+    Public pages, feeds and the API name only the trainers who agreed to a
+    public profile, linking to it; an expert who withdrew consent disappears
+    from them at once. (The network's own rule: ``experts.models.Expert.public_q``.)
+    """
+    expert = apps.get_model("experts", "Expert")
+    return Prefetch(lookup, queryset=expert.objects.filter(expert.public_q()))
+
+
 def training_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Training]:
-    """Trainings with agenda, trainers, modules and seat counts, for one-training pages."""
-    sessions = Session.objects.prefetch_related("trainers").select_related("module")
+    """Trainings with agenda, public trainers, modules and seat counts, for one-training pages."""
+    sessions = Session.objects.prefetch_related(public_trainers()).select_related("module")
     queryset = Training.objects.all() if include_unpublished else _public()
     return _shaped(queryset).prefetch_related(Prefetch("sessions", queryset=sessions))
 

@@ -52,6 +52,6 @@ def catalogue_calendar_ics(request):
         .exclude(status=Training.Status.CANCELLED)
         # The feed shows neither regions nor modules: drop the catalogue's prefetches.
         .prefetch_related(None)
-        .prefetch_related("sessions__trainers")
+        .prefetch_related("sessions", selectors.public_trainers("sessions__trainers"))
     )
     return _ics_response(catalogue_calendar(trainings), "rtcm-trainings.ics")

@@ -1,12 +1,434 @@
-from django.contrib import admin
+"""The network officers' admin for experts and the e-mails sent to them.
 
-from experts.models import Expert
+Saving goes through ``experts.services`` (``expert_create`` / ``expert_update``):
+the CV and the photo are checked by their content, the photo re-encoded and
+the slug made by the service. The form runs the same checks first, so that a
+refused file shows its message beside the field and nothing is stored.
+Status, consent, slug and the CV's details are read-only here: the status
+changes through the actions (approve, deactivate, reactivate) or, to decline
+with the reason the applicant is owed, on the staff review page.
+
+Network officers (and superusers) edit; coordinators may look, which is also
+what lets them pick trainers from the sessions' autocomplete — where only
+active experts are offered.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from experts import services
+from experts.models import WORKING_LANGUAGES, Expert, ExpertMessage
+from library.validators import UploadRefused, allowed_extensions_text
+from rtcm.core.errors import DomainError
+from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER, user_has_role
+
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+def _is_officer(request) -> bool:
+    return user_has_role(request.user, NETWORK_OFFICER)
+
+
+def _may_look(request) -> bool:
+    return _is_officer(request) or user_has_role(request.user, COORDINATOR)
+
+
+class ExpertAdminForm(forms.ModelForm):
+    """The editable profile, working languages, CV and photo (checked as the service checks)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("working languages"),
+        choices=WORKING_LANGUAGES,
+        required=False,
+        widget=FilteredSelectMultiple(_("working languages"), is_stacked=False),
+    )
+    cv = forms.FileField(
+        label=_("CV"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ",".join(services.CV_EXTENSIONS)}),
+        help_text=_("A new file replaces the CV on file. Allowed types: %(types)s.")
+        % {"types": allowed_extensions_text(services.CV_EXTENSIONS)},
+    )
+    remove_cv = forms.BooleanField(label=_("remove the CV"), required=False)
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
+        help_text=_(
+            "JPEG, PNG or WebP; stored as a JPEG of at most 800 pixels, without its metadata."
+        ),
+    )
+    remove_photo = forms.BooleanField(label=_("remove the photo"), required=False)
+    public_profile_consent = forms.BooleanField(
+        label=_("consents to a public profile"),
+        required=False,
+        help_text=_("Only if the expert gave their consent (they can withdraw it at any time)."),
+    )
+
+    class Meta:
+        model = Expert
+        fields = [*services.EDITABLE_FIELDS, "expertise"]
+        widgets = {"expertise": FilteredSelectMultiple(_("expertise"), is_stacked=False)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        expert = self.instance
+        if expert.pk:
+            self.fields["languages"].initial = expert.language_codes()
+            # Consent is the expert's to give: on file, it changes on the review page only.
+            del self.fields["public_profile_consent"]
+            if not expert.cv:
+                del self.fields["remove_cv"]
+            if not expert.photo:
+                del self.fields["remove_photo"]
+        else:
+            del self.fields["remove_cv"]
+            del self.fields["remove_photo"]
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip()
+        taken = (
+            Expert.objects.annotate(lower_email=Lower("email"))
+            .filter(lower_email=email.lower())
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if email and taken:
+            raise ValidationError(
+                _("Another expert (or applicant) has this e-mail address."), code="duplicate_email"
+            )
+        return email
+
+    def clean_cv(self):
+        uploaded = self.cleaned_data.get("cv")
+        if uploaded:
+            # The check ``services`` makes before storing a CV (type by content, size).
+            try:
+                services.cv_check(uploaded)
+            except UploadRefused as error:
+                raise ValidationError(str(error.message), code=error.code) from error
+        return uploaded
+
+    def clean_photo(self):
+        uploaded = self.cleaned_data.get("photo")
+        if uploaded:
+            try:
+                services.photo_check(uploaded)  # decodes it as the service will; stores nothing
+            except UploadRefused as error:
+                raise ValidationError(str(error.message), code=error.code) from error
+        return uploaded
+
+
+class ExpertMessageInline(admin.TabularInline):
+    model = ExpertMessage
+    extra = 0
+    can_delete = False
+    fields = ["kind", "status", "recipient", "note", "created_by", "created_at", "sent_at"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+
+    def has_view_permission(self, request, obj=None):
+        return _may_look(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+def _run_service(modeladmin, request, queryset, service, done_message) -> None:
+    """``service`` for each expert; successes counted, refusals reported one by one."""
+    done = 0
+    for expert in queryset.order_by("family_name", "given_name", "pk"):
+        try:
+            service(expert=expert, actor=request.user)
+        except DomainError as error:
+            # The services' refusals name the expert.
+            modeladmin.message_user(request, str(error.message), messages.WARNING)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
+@admin.action(description=_("Approve selected applicants"), permissions=["change"])
+def approve(modeladmin, request, queryset):
+    _run_service(
+        modeladmin,
+        request,
+        queryset,
+        services.expert_approve,
+        lambda n: (
+            ngettext(
+                "%(count)d applicant approved; they are mailed a welcome.",
+                "%(count)d applicants approved; they are mailed a welcome.",
+                n,
+            )
+            % {"count": n}
+        ),
+    )
+
+
+@admin.action(description=_("Deactivate selected experts"), permissions=["change"])
+def deactivate(modeladmin, request, queryset):
+    _run_service(
+        modeladmin,
+        request,
+        queryset,
+        services.expert_deactivate,
+        lambda n: (
+            ngettext("%(count)d expert deactivated.", "%(count)d experts deactivated.", n)
+            % {"count": n}
+        ),
+    )
+
+
+@admin.action(description=_("Reactivate selected experts"), permissions=["change"])
+def reactivate(modeladmin, request, queryset):
+    _run_service(
+        modeladmin,
+        request,
+        queryset,
+        services.expert_reactivate,
+        lambda n: (
+            ngettext("%(count)d expert reactivated.", "%(count)d experts reactivated.", n)
+            % {"count": n}
+        ),
+    )
 
 
 @admin.register(Expert)
 class ExpertAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "country", "organisation", "status"]
-    list_filter = ["status", "expertise"]
+    form = ExpertAdminForm
+    list_display = [
+        "full_name",
+        "country",
+        "organisation",
+        "status",
+        "public",
+        "created_at",
+        "review_link",
+    ]
+    list_filter = ["status", "expertise", "country"]
     search_fields = ["given_name", "family_name", "email", "organisation"]
-    prepopulated_fields = {"slug": ["given_name", "family_name"]}
-    filter_horizontal = ["expertise"]
+    date_hierarchy = "created_at"
+    actions = [approve, deactivate, reactivate]
+    inlines = [ExpertMessageInline]
+    readonly_fields = [
+        "review_link",
+        "slug",
+        "status",
+        "status_changed_at",
+        "status_changed_by",
+        "public_profile_consent_at",
+        "public_profile_consent_withdrawn_at",
+        "cv_file",
+        "photo_on_file",
+        "working_languages",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        # Those who may only look see the languages and files as read-only displays.
+        editable = obj is None or self.has_change_permission(request, obj)
+        profile = [
+            ("given_name", "family_name"),
+            ("email", "phone"),
+            "country",
+            ("organisation", "position"),
+            "expertise",
+            "languages" if editable else "working_languages",
+            "bio",
+            "correspondence_language",
+        ]
+        if obj is None:
+            return [
+                (None, {"fields": profile}),
+                (_("CV and photo"), {"fields": ["cv", "photo"]}),
+                (_("Consent and notes"), {"fields": ["public_profile_consent", "staff_notes"]}),
+            ]
+        files = [
+            *(["cv_file", "cv", "remove_cv"] if obj.cv else ["cv"]),
+            *(["photo_on_file", "photo", "remove_photo"] if obj.photo else ["photo"]),
+        ]
+        if not editable:
+            files = ["cv_file", "photo_on_file"]
+        return [
+            (None, {"fields": ["review_link", "slug", *profile]}),
+            (_("CV and photo"), {"fields": files}),
+            (
+                _("Status and consent"),
+                {
+                    "fields": [
+                        ("status", "status_changed_at", "status_changed_by"),
+                        ("public_profile_consent_at", "public_profile_consent_withdrawn_at"),
+                        ("created_at", "updated_at"),
+                    ]
+                },
+            ),
+            (_("Staff notes"), {"fields": ["staff_notes"]}),
+        ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("status_changed_by")
+
+    # Network officers edit; coordinators look (and pick trainers through the autocomplete).
+    def has_module_permission(self, request):
+        return _may_look(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _may_look(request)
+
+    def has_add_permission(self, request):
+        return _is_officer(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_officer(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_officer(request)
+
+    @admin.display(description=_("public"), boolean=True)
+    def public(self, expert: Expert) -> bool:
+        return expert.is_public
+
+    @admin.display(description=_("review"))
+    def review_link(self, expert: Expert) -> str:
+        if not expert.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("experts_staff:detail", kwargs={"pk": expert.pk}),
+            gettext("Review page (status changes, decline with a message)"),
+        )
+
+    @admin.display(description=_("working languages"))
+    def working_languages(self, expert: Expert) -> str:
+        return ", ".join(expert.language_names()) or "—"
+
+    @admin.display(description=_("CV on file"))
+    def cv_file(self, expert: Expert) -> str:
+        if not expert.cv:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> ({}, {})',
+            reverse("experts_staff:cv", kwargs={"pk": expert.pk}),
+            expert.cv_original_name or gettext("Download"),
+            expert.cv_content_type,
+            filesizeformat(expert.cv_size),
+        )
+
+    @admin.display(description=_("photo on file"))
+    def photo_on_file(self, expert: Expert) -> str:
+        if not expert.photo:
+            return "—"
+        return gettext("Yes (shown on the review page and, while public, on the profile).")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The sessions' trainer autocomplete offers active experts only.
+        if (
+            request.path == reverse("admin:autocomplete")
+            and request.GET.get("model_name") == "session"
+            and request.GET.get("field_name") == "trainers"
+        ):
+            queryset = queryset.filter(status=Expert.Status.ACTIVE)
+        return queryset, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        expertise = form.cleaned_data.get("expertise") or []
+        languages = form.cleaned_data.get("languages") or []
+        cv = form.cleaned_data.get("cv") or None
+        photo = form.cleaned_data.get("photo") or None
+        if change:
+            expert = services.expert_update(
+                expert=Expert.objects.get(pk=obj.pk),
+                data=data,
+                expertise=expertise,
+                languages=languages,
+                cv=cv,
+                photo=photo,
+                clear_cv=bool(form.cleaned_data.get("remove_cv")),
+                clear_photo=bool(form.cleaned_data.get("remove_photo")),
+            )
+        else:
+            expert = services.expert_create(
+                data=data,
+                expertise=expertise,
+                languages=languages,
+                cv=cv,
+                photo=photo,
+                public_profile_consent=bool(form.cleaned_data.get("public_profile_consent")),
+                actor=request.user,
+            )
+        # The admin goes on with ``obj`` (messages, history, redirect): make it the saved row.
+        vars(obj).update(vars(expert))
+
+    def save_related(self, request, form, formsets, change):
+        # Expertise and languages were set by the service; the inline is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.expert_delete(expert=obj)
+
+    def delete_queryset(self, request, queryset):
+        for expert in queryset:
+            services.expert_delete(expert=expert)
+
+
+@admin.register(ExpertMessage)
+class ExpertMessageAdmin(admin.ModelAdmin):
+    """The log of e-mails to experts: written by the services, read here."""
+
+    list_display = ["expert", "kind", "status", "recipient", "created_at", "sent_at"]
+    list_filter = ["kind", "status", "created_at"]
+    search_fields = ["recipient", "expert__given_name", "expert__family_name", "note"]
+    list_select_related = ["expert"]
+    date_hierarchy = "created_at"
+    fields = [
+        "expert",
+        "kind",
+        "status",
+        "recipient",
+        "language",
+        "subject",
+        "note",
+        "attempts",
+        "last_error",
+        "created_by",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return _is_officer(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_officer(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -23,7 +23,7 @@ from django_countries.fields import CountryField
 # Working languages an expert may name: every language Django knows by name
 # (the center's own nine and the rest of the regions': Persian, Tajik, Kyrgyz,
 # Turkmen, Ukrainian, Romanian…), sorted by code.
-WORKING_LANGUAGES = sorted(global_settings.LANGUAGES)
+WORKING_LANGUAGES = sorted((code, _(name)) for code, name in global_settings.LANGUAGES)
 WORKING_LANGUAGE_NAMES = dict(WORKING_LANGUAGES)
 
 

@@ -212,7 +212,7 @@ def training_suggestions(training: Training, *, limit: int | None = None) -> lis
     rated the expert, ``RATING_POINTS`` per point of their average above or
     below 3. Ties go to the better rated, then by name. Experts already
     teaching the training, and those who match neither a topic nor a language,
-    are not suggested. Seven queries whatever the number of experts.
+    are not suggested. Nine queries whatever the number of experts.
     """
     topics = training_topics(training)
     topic_ids = {topic.pk for topic in topics}

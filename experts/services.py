@@ -55,6 +55,8 @@ CV_EXTENSIONS = (".pdf", ".docx", ".odt")
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_MAX_SIDE = 800  # pixels: a photo is stored at most this wide and high
 PHOTO_MAX_PIXELS = 40_000_000  # a larger image is refused before it is decoded
+# Slugs that are fixed addresses under /experts/ (a profile there could not be reached).
+RESERVED_SLUGS = frozenset({"apply", "consent", "export"})
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -524,15 +526,30 @@ def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
         raise DuplicateExpert
 
 
-def _attach_cv(expert: Expert, uploaded_file) -> None:
+def cv_check(uploaded_file) -> tuple[str, str]:
+    """The CV's safe name and content type, or ``UploadRefused`` (field ``cv``); stores nothing.
+
+    The library's checks by content (``library.validators.validate_upload``),
+    narrowed to PDF, DOCX and ODT and to ``RTCM_EXPERT_CV_MAX_BYTES``. Forms
+    call it to show the message beside the field; the services call it again.
+    """
     try:
-        original_name, content_type = validate_upload(
+        return validate_upload(
             uploaded_file,
             extensions=CV_EXTENSIONS,
             max_bytes=settings.RTCM_EXPERT_CV_MAX_BYTES,
         )
     except UploadRefused as error:
         raise UploadRefused(error.message, field="cv") from error
+
+
+def photo_check(uploaded_file) -> ContentFile:
+    """The photo as it will be stored (``_photo_file``), or ``UploadRefused``; stores nothing."""
+    return _photo_file(uploaded_file)
+
+
+def _attach_cv(expert: Expert, uploaded_file) -> None:
+    original_name, content_type = cv_check(uploaded_file)
     uploaded_file.seek(0)
     expert.cv = uploaded_file  # the storage name comes from ``cv_file_path``
     expert.cv_original_name = original_name
@@ -613,7 +630,10 @@ def _create(
         expert.photo = _photo_file(photo)
         new_files.append("photo")
     expert.slug = unique_slug(
-        Expert, f"{expert.given_name} {expert.family_name}", fallback="expert"
+        Expert,
+        f"{expert.given_name} {expert.family_name}",
+        fallback="expert",
+        reserved=RESERVED_SLUGS,
     )
     expert.full_clean()
     _save(expert, topics=topics, codes=codes, new_files=new_files, message=message, actor=actor)
@@ -643,7 +663,10 @@ def _save(
                 if creating:
                     expert.pk = None
                     expert.slug = unique_slug(
-                        Expert, f"{expert.given_name} {expert.family_name}", fallback="expert"
+                        Expert,
+                        f"{expert.given_name} {expert.family_name}",
+                        fallback="expert",
+                        reserved=RESERVED_SLUGS,
                     )
                     expert.save()
                 else:

@@ -9,6 +9,24 @@ import pathlib
 import polib
 
 RU = {
+    # the expert network's e-mails
+    "We have received your application to the Regional Expert Network": "Мы получили вашу заявку в Региональную экспертную сеть",
+    "Welcome to the Regional Expert Network": "Добро пожаловать в Региональную экспертную сеть",
+    "Your application to the Regional Expert Network": "Ваша заявка в Региональную экспертную сеть",
+    "Your membership of the Regional Expert Network is paused": "Ваше членство в Региональной экспертной сети приостановлено",
+    "Your membership of the Regional Expert Network is active again": "Ваше членство в Региональной экспертной сети возобновлено",
+    "Thank you for applying to the Regional Expert Network. The network office will review your application and CV and write to you with its decision.": "Благодарим вас за заявку в Региональную экспертную сеть. Секретариат сети рассмотрит вашу заявку и резюме и сообщит вам о решении.",
+    "Your application is approved: you are now a member of the Regional Expert Network. Coordinators may invite you to teach the center's trainings.": "Ваша заявка одобрена: теперь вы член Региональной экспертной сети. Координаторы могут пригласить вас вести тренинги центра.",
+    "Thank you for your interest in the Regional Expert Network. After review, the network office cannot accept your application.": "Благодарим вас за интерес к Региональной экспертной сети. По итогам рассмотрения секретариат сети не может принять вашу заявку.",
+    "Your membership of the Regional Expert Network is paused: your profile is not in the directory and you will not be invited to teach until it is renewed.": "Ваше членство в Региональной экспертной сети приостановлено: вашего профиля нет в справочнике, и вас не будут приглашать вести занятия, пока членство не возобновится.",
+    "Your membership of the Regional Expert Network is active again.": "Ваше членство в Региональной экспертной сети снова действует.",
+    "Message from the network office:": "Сообщение секретариата сети:",
+    "Your public profile:": "Ваш публичный профиль:",
+    "Your public profile": "Ваш публичный профиль",
+    "Your profile is not public: you have not consented to a public profile.": "Ваш профиль не публичен: вы не дали согласия на публичный профиль.",
+    "Show or hide your public profile at any time:": "Показать или скрыть ваш публичный профиль можно в любое время:",
+    "Show or hide your public profile": "Показать или скрыть публичный профиль",
+    "Experts": "Эксперты",
     # e-mails
     "Dear %(name)s,": "Уважаемый(ая) %(name)s,",
     "Registration received: %(title)s": "Заявка получена: %(title)s",

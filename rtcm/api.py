@@ -4,6 +4,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from courses.api import CurriculumViewSet, SessionViewSet, TopicViewSet, TrainingViewSet
+from experts.api import (
+    ExpertViewSet,
+    SessionTrainersView,
+    SessionTrainerView,
+    StaffExpertViewSet,
+    TrainingExpertSuggestionsView,
+)
 from library.api import DocumentViewSet
 from participants.api import (
     CertificateVerifyView,
@@ -24,6 +31,8 @@ router.register("curricula", CurriculumViewSet, basename="curriculum")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("jobs", JobViewSet, basename="job")
 router.register("library/documents", DocumentViewSet, basename="document")
+router.register("experts", ExpertViewSet, basename="expert")
+router.register("staff/experts", StaffExpertViewSet, basename="staff-expert")
 
 urlpatterns = [
     path(
@@ -50,6 +59,21 @@ urlpatterns = [
         "sessions/<int:pk>/attendance/",
         SessionAttendanceView.as_view(),
         name="session-attendance",
+    ),
+    path(
+        "sessions/<int:pk>/trainers/",
+        SessionTrainersView.as_view(),
+        name="session-trainers",
+    ),
+    path(
+        "sessions/<int:pk>/trainers/<int:expert_id>/",
+        SessionTrainerView.as_view(),
+        name="session-trainer",
+    ),
+    path(
+        "trainings/<slug:slug>/expert-suggestions/",
+        TrainingExpertSuggestionsView.as_view(),
+        name="training-expert-suggestions",
     ),
     path("reports/", ReportCreateView.as_view(), name="report-create"),
     *router.urls,

@@ -331,3 +331,5 @@ RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default
 # Largest CV (PDF, DOCX or ODT) and photo (JPEG, PNG or WebP) an expert may upload, in bytes.
 RTCM_EXPERT_CV_MAX_BYTES = env.int("RTCM_EXPERT_CV_MAX_BYTES", default=10 * 1024 * 1024)
 RTCM_EXPERT_PHOTO_MAX_BYTES = env.int("RTCM_EXPERT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Applications to the expert network one client (IP address) may send per hour.
+RTCM_EXPERT_APPLY_RATE_PER_HOUR = env.int("RTCM_EXPERT_APPLY_RATE_PER_HOUR", default=20)

@@ -75,6 +75,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 class ExpertFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Expert
+        skip_postgeneration_save = True
 
     given_name = "Гульнара"
     family_name = factory.Sequence(lambda n: f"Эксперт{n}")

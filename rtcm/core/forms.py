@@ -18,7 +18,13 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         widget.attrs["class"] = css
+        widget.attrs.pop("aria-invalid", None)
+        widget.attrs.pop("aria-describedby", None)
         if name in errors:
             widget.attrs["class"] += " is-invalid"
             widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = f"id_{name}-errors"
+            # The ids ``includes/field.html`` gives the help text and the errors
+            # (prefixed forms included: ``auto_id`` carries the prefix).
+            auto_id = form[name].auto_id
+            described_by = [f"{auto_id}_helptext"] if field.help_text else []
+            widget.attrs["aria-describedby"] = " ".join([*described_by, f"{auto_id}-errors"])
