@@ -24,6 +24,7 @@ from participants.models import (
     Participant,
     Registration,
     RegistrationEvent,
+    TrainerRating,
 )
 from rtcm.core.errors import DomainError
 
@@ -430,5 +431,64 @@ class AttendanceAdmin(admin.ModelAdmin):
         "registration__participant__family_name",
         "registration__participant__email",
     ]
-    list_select_related = ["registration__participant", "registration__training", "session"]
+    list_select_related = [
+        "registration__participant",
+        "registration__training",
+        "session__training",
+        "marked_by",
+    ]
     raw_id_fields = ["registration", "session"]
+
+
+@admin.register(TrainerRating)
+class TrainerRatingAdmin(admin.ModelAdmin):
+    """Participants' ratings of their trainers, as they gave them (from their manage page).
+
+    Nothing here is edited: a rating is the participant's word, written by
+    ``services.trainer_rate``. Staff may delete an abusive one.
+    """
+
+    list_display = ["expert", "session", "score", "created_at", "participant"]
+    list_filter = ["score", "created_at", "expert"]
+    search_fields = [
+        "expert__given_name",
+        "expert__family_name",
+        "session__title",
+        "session__training__title",
+        "registration__participant__given_name",
+        "registration__participant__family_name",
+        "comment",
+    ]
+    list_select_related = ["expert", "session__training", "registration__participant"]
+    date_hierarchy = "created_at"
+    fields = ["expert", "session", "score", "comment", "registration_link", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("expert", "session__training", "registration__participant")
+        )
+
+    @admin.display(description=_("participant"), ordering="registration__participant")
+    def participant(self, rating):
+        return rating.registration.participant
+
+    @admin.display(description=_("registration"))
+    def registration_link(self, rating):
+        url = reverse("admin:participants_registration_change", args=[rating.registration_id])
+        return format_html('<a href="{}">{}</a>', url, rating.registration)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing to save: every field is read-only.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

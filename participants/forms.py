@@ -173,3 +173,42 @@ class SignInRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+
+class TrainerRatingForm(forms.Form):
+    """A participant's rating of one trainer of one session (the manage page).
+
+    The page shows one per trainer and session, each with its own prefix; the
+    service checks that the person may rate that trainer.
+    """
+
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[
+            ("", _("Choose…")),
+            (5, _("5 — excellent")),
+            (4, _("4 — good")),
+            (3, _("3 — fair")),
+            (2, _("2 — poor")),
+            (1, _("1 — very poor")),
+        ],
+        coerce=int,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def full_clean(self):
+        super().full_clean()
+        self._style()
+
+    def _style(self) -> None:
+        style_fields(self)

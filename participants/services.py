@@ -29,7 +29,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -53,6 +53,7 @@ from participants.models import (
     RegistrationEvent,
     SerialCounter,
     SignInLink,
+    TrainerRating,
     certificate_pdf_path,
 )
 from participants.tasks import (
@@ -65,6 +66,7 @@ from participants.tasks import (
 )
 from rtcm.core.errors import (
     AlreadyRegistered,
+    DomainError,
     InvalidTransition,
     NotEligible,
     RegistrationClosed,
@@ -73,6 +75,9 @@ from rtcm.core.errors import (
 from rtcm.core.jobs import job_create
 from rtcm.core.models import Job
 from rtcm.core.regions import region_code_for_country
+
+if TYPE_CHECKING:
+    from experts.models import Expert
 
 Status = Registration.Status
 Actor = RegistrationEvent.Actor
@@ -865,3 +870,96 @@ def certificates_zip_for_training(*, training: Training, actor: AbstractBaseUser
         )
         certificates_zip_job.delay_on_commit(job.pk)
     return job
+
+
+# --- trainer ratings ---------------------------------------------------------------
+
+RATING_SCORES = range(1, 6)
+
+
+class RatingRefused(DomainError):
+    default_message = _("This trainer cannot be rated.")
+    status_code = 400
+    code = "rating_refused"
+
+
+def trainer_rate(
+    *,
+    registration: Registration,
+    session: Session,
+    expert: Expert,
+    score: int,
+    comment: str = "",
+) -> TrainerRating:
+    """A participant rates one trainer of a session they attended, from 1 to 5.
+
+    The registration must be confirmed (read from the database: the object may
+    be stale), the session one of its training's, over, and marked *present*
+    for this person; the expert one of that session's trainers. Rating again
+    changes the rating (one row per registration, session and trainer). The
+    expert network's matching reads the average. Raises ``RatingRefused``
+    naming the field at fault; nothing is written then.
+    """
+    is_confirmed = Registration.objects.filter(pk=registration.pk, status=Status.CONFIRMED).exists()
+    if not is_confirmed:
+        raise RatingRefused(
+            _("Only participants with a confirmed seat can rate the trainers."),
+            field="registration",
+        )
+    if session.training_id != registration.training_id:
+        raise RatingRefused(_("This session is not part of your training."), field="session")
+    if session.ends_at > timezone.now():
+        raise RatingRefused(
+            _("You can rate the trainers once the session is over."), field="session"
+        )
+    attended = Attendance.objects.filter(
+        registration=registration, session=session, present=True
+    ).exists()
+    if not attended:
+        raise RatingRefused(
+            _("Only the sessions you were marked present at can be rated."), field="session"
+        )
+    if not session.trainers.filter(pk=expert.pk).exists():
+        raise RatingRefused(
+            _("%(name)s was not a trainer of this session.") % {"name": expert.full_name},
+            field="expert",
+        )
+    if isinstance(score, bool) or not isinstance(score, int) or score not in RATING_SCORES:
+        raise RatingRefused(_("Choose a rating from 1 to 5."), field="score")
+    rating, _created = TrainerRating.objects.update_or_create(
+        registration=registration,
+        session=session,
+        expert=expert,
+        defaults={"score": score, "comment": comment.strip()},
+    )
+    return rating
+
+
+def registration_trainers_to_rate(
+    registration: Registration,
+) -> list[tuple[Session, Expert, TrainerRating | None]]:
+    """What the person may rate: each trainer of each session they attended that is over,
+    with their rating so far (or None). Sessions in time order; three queries at most."""
+    if registration.status != Status.CONFIRMED:
+        return []
+    sessions = list(
+        Session.objects.filter(
+            training_id=registration.training_id,
+            ends_at__lte=timezone.now(),
+            attendance__registration=registration,
+            attendance__present=True,
+        )
+        .prefetch_related("trainers")
+        .order_by("starts_at", "pk")
+    )
+    if not sessions:
+        return []
+    ratings = {
+        (rating.session_id, rating.expert_id): rating
+        for rating in TrainerRating.objects.filter(registration=registration)
+    }
+    return [
+        (session, expert, ratings.get((session.pk, expert.pk)))
+        for session in sessions
+        for expert in session.trainers.all()
+    ]

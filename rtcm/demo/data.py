@@ -1035,3 +1035,76 @@ GENDERS: tuple[tuple[str, float], ...] = (
     ("other", 0.005),
 )
 EMAIL_DOMAINS: tuple[str, ...] = ("example.org", "example.net")
+
+# --- The expert network ------------------------------------------------------------
+
+# The languages an expert of a country works in, each with its chance (at least
+# the surest one, at most three in all, in this order). Russian is the common
+# language of Central Asia and the Eastern Partnership, Arabic of the Middle East,
+# English of the international organisations. Codes are Django's (experts.models.
+# WORKING_LANGUAGES).
+EXPERT_LANGUAGES: dict[str, tuple[tuple[str, float], ...]] = {
+    "KZ": (("kk", 1), ("ru", 0.95), ("en", 0.5)),
+    "KG": (("ky", 1), ("ru", 0.95), ("en", 0.4)),
+    "TJ": (("tg", 1), ("ru", 0.9), ("en", 0.4), ("fa", 0.2)),
+    "TM": (("tk", 1), ("ru", 0.9), ("en", 0.3)),
+    "UZ": (("uz", 1), ("ru", 0.9), ("en", 0.5)),
+    "AM": (("hy", 1), ("ru", 0.8), ("en", 0.6)),
+    "AZ": (("az", 1), ("ru", 0.6), ("en", 0.6), ("tr", 0.3)),
+    "BY": (("be", 0.6), ("ru", 1), ("en", 0.5)),
+    "GE": (("ka", 1), ("en", 0.8), ("ru", 0.5)),
+    "MD": (("ro", 1), ("ru", 0.8), ("en", 0.6)),
+    "UA": (("uk", 1), ("en", 0.8), ("ru", 0.5)),
+    "IR": (("fa", 1), ("en", 0.8), ("ar", 0.2)),
+    "TR": (("tr", 1), ("en", 0.8), ("ar", 0.2)),
+    "LB": (("ar", 1), ("en", 0.7), ("fr", 0.6)),
+    "DE": (("de", 1), ("en", 1), ("fr", 0.2)),
+    "IT": (("it", 1), ("en", 1), ("fr", 0.3)),
+    "NL": (("nl", 1), ("en", 1), ("de", 0.3)),
+    "CH": (("de", 0.6), ("fr", 0.5), ("en", 1)),
+}
+# Any other Arabic-speaking country of the Middle East.
+EXPERT_LANGUAGES_ARAB: tuple[tuple[str, float], ...] = (("ar", 1), ("en", 0.75), ("fr", 0.1))
+
+# The last sentence of an expert's biography ({region}: where they work; {languages}:
+# their working languages by name).
+EXPERT_BIO_CLOSINGS: tuple[str, ...] = (
+    "Has trained officials and practitioners for the center and its partners across {region}.",
+    "Trains and advises in {languages}.",
+    "Author of guidance notes and training materials used across {region}.",
+    "Advises the governments of {region} on migration legislation and procedures.",
+    "Has led peer exchanges between migration services of {region}.",
+)
+# How a biography names the region of an expert from outside the three.
+EXPERT_REGION_ELSEWHERE = "the center's three regions"
+
+# What network officers noted on some experts (staff only).
+EXPERT_STAFF_NOTES: dict[str, str] = {
+    "declined": "Declined: the expertise is outside the center's topics. Invited to apply "
+    "again with more training experience.",
+    "inactive": "Paused at the expert's request: on a long assignment abroad.",
+    "withdrew": "Withdrew consent to a public profile; still available as a trainer.",
+}
+
+# What participants write beside a rating, in their language, by how they rated.
+RATING_COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "high": (
+            "Clear, practical and full of real cases.",
+            "Very well prepared; the exercises helped a lot.",
+            "Excellent trainer, answered every question.",
+        ),
+        "mid": ("Good content, but too fast at times.", "Useful, though the slides were dense."),
+        "low": ("Hard to follow; more examples would help.", "Mostly read from the slides."),
+    },
+    "ru": {
+        "high": ("Очень полезно, много практических примеров.", "Отличный тренер, всё понятно."),
+        "mid": ("Хорошо, но слишком быстро.", "Полезно, но мало времени на вопросы."),
+        "low": ("Сложно было следить за материалом.",),
+    },
+    "ar": {
+        "high": ("مدرب ممتاز وأمثلة عملية مفيدة.", "شرح واضح ومنظم."),
+        "mid": ("محتوى جيد لكن الوقت كان قصيرا.",),
+        "low": ("كان من الصعب متابعة العرض.",),
+    },
+}

@@ -2,20 +2,23 @@
 
 ``manage.py seed_demo [--participants N] [--seed S] [--demo-login]`` builds the
 center's eight topics; one approved curriculum of ten modules; an expert network
-from the three regions; trainings spread over the past three years and the next
-six months — completed, running today, open, draft and cancelled — with their
-sessions and trainers; N participants (200 by default) with their names in their
-own scripts; registrations in every status; the attendance of the sessions already
-held; and a dozen library documents as PDFs (``rtcm/demo/library.py``). The number
-of trainings grows with N (``max(14, N // 25)``) so that each has 20 to 40
-registrations.
+from the three regions (thirty experts, or N // 1000: their working languages,
+phones, biographies; applicants waiting for review, one declined, some inactive,
+one who withdrew consent to a public profile); trainings spread over the past
+three years and the next six months — completed, running today, open, draft and
+cancelled — with their sessions and trainers; N participants (200 by default)
+with their names in their own scripts; registrations in every status; the
+attendance of the sessions already held; the ratings some participants gave the
+trainers of completed trainings; and a dozen library documents as PDFs
+(``rtcm/demo/library.py``). The number of trainings grows with N
+(``max(14, N // 25)``) so that each has 20 to 40 registrations.
 
 Why a second run changes nothing. All randomness comes from ``random.Random``
 seeded with ``--seed``, one stream per kind of row, so a run regenerates the
 same rows with the same natural keys: topic slug, curriculum title + version,
 module code, expert slug, training slug, participant e-mail. A row whose key
-exists is left alone. Sessions, registrations and attendance are written only
-for the trainings created in the same run, whole, so a second run — even with
+exists is left alone. Sessions, registrations, attendance and ratings are written
+only for the trainings created in the same run, whole, so a second run — even with
 another ``--participants`` — neither duplicates a row nor overbooks a training.
 Everything happens in one transaction.
 
@@ -27,12 +30,16 @@ It writes rows directly rather than through ``participants.services``, which
 send e-mails and refuse trainings in the past, and keeps their invariants: no
 more confirmed registrations than seats, a waiting list only once full and with
 its time, pending only where approval is required, every registration dated
-before its training started.
+before its training started; and the expert network's (``experts.services.
+trainer_problem``): only active experts teach, nobody teaches two sessions at once
+(checked in memory, ``Bookings``, against the bookings already in the database);
+a rating only from a person present at an ended session of that trainer.
 
 Dates are relative to the day of the run that created the rows: an old demo
 database ages; seed a fresh one to have trainings running today again.
 """
 
+import bisect
 import contextlib
 import datetime as dt
 import itertools
@@ -53,8 +60,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from courses.models import Curriculum, Module, Session, Topic, Training
-from experts.models import Expert
-from participants.models import Attendance, Participant, Registration, new_manage_token
+from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage
+from participants.models import (
+    Attendance,
+    Participant,
+    Registration,
+    TrainerRating,
+    new_manage_token,
+)
 from rtcm.core.models import CountryRegion, Region
 from rtcm.core.roles import ALL_ROLES
 from rtcm.demo import data
@@ -65,6 +78,7 @@ DEFAULT_PARTICIPANTS = 200
 DEFAULT_SEED = 2026
 MIN_TRAININGS = 14
 PARTICIPANTS_PER_TRAINING = 25
+RATERS = 0.3  # share of the people of a completed training who rate its trainers
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "rtcm-demo"  # noqa: S105 — public on purpose; refused unless DEBUG
 MORNING = (dt.time(9, 30), dt.time(12, 30))
@@ -252,11 +266,13 @@ class Created:
     curricula: int = 0
     modules: int = 0
     experts: int = 0
+    expert_languages: int = 0
     trainings: int = 0
     sessions: int = 0
     participants: int = 0
     registrations: int = 0
     attendance: int = 0
+    ratings: int = 0
     documents: int = 0
 
     def summary(self) -> str:
@@ -437,19 +453,116 @@ def ensure_modules(
     return {module.code: module for module in curriculum.modules.select_related("topic")}
 
 
-def expert_status(index: int) -> tuple[str, bool]:
-    """Status and public-profile consent: mostly active and public, a few applicants."""
-    slot = index % 15
-    if slot in (4, 11):
-        return Expert.Status.APPLICANT, True
-    if slot == 13:
-        return Expert.Status.INACTIVE, True
-    return Expert.Status.ACTIVE, slot != 8
+@dataclass(frozen=True)
+class ExpertPlan:
+    """Where an expert stands in the network."""
+
+    status: str
+    consents: bool  # consents to a public profile now
+    withdrew: bool = False  # consented once, then withdrew
+
+
+def expert_status(index: int) -> ExpertPlan:
+    """Per thirty experts: four applicants waiting for review (who consented on the
+    public form), one declined, two inactive, one active expert who withdrew consent
+    to a public profile and one who never gave it (entered by staff): 21 public."""
+    slot = index % 30
+    if slot in (4, 11, 19, 26):
+        return ExpertPlan(Expert.Status.APPLICANT, consents=True)
+    if slot == 16:
+        return ExpertPlan(Expert.Status.DECLINED, consents=True)
+    if slot in (13, 28):
+        return ExpertPlan(Expert.Status.INACTIVE, consents=True)
+    if slot == 8:
+        return ExpertPlan(Expert.Status.ACTIVE, consents=False, withdrew=True)
+    if slot == 23:
+        return ExpertPlan(Expert.Status.ACTIVE, consents=False)
+    return ExpertPlan(Expert.Status.ACTIVE, consents=True)
+
+
+@dataclass(slots=True)
+class ExpertSpec:
+    expert: Expert
+    topics: list[str]  # topic slugs
+    languages: list[str]  # working language codes
+
+
+def expert_languages(rng: random.Random, country: str) -> list[str]:
+    """One to three working languages, plausible for the country (``data.EXPERT_LANGUAGES``)."""
+    options = data.EXPERT_LANGUAGES.get(country)
+    if options is None:
+        arab = data.COUNTRIES[country].region == "middle-east"
+        options = data.EXPERT_LANGUAGES_ARAB if arab else (("en", 1),)
+    chosen = [code for code, chance in options if rng.random() < chance][:3]
+    return chosen or [max(options, key=lambda option: option[1])[0]]
+
+
+def correspondence_language(rng: random.Random, languages: list[str]) -> str:
+    """One of the site's languages the expert works in (the default when none is)."""
+    site = {code for code, _name in settings.LANGUAGES}
+    usable = [code for code in languages if code in site]
+    return rng.choice(usable) if usable else settings.LANGUAGE_CODE
+
+
+def language_list(codes: list[str]) -> str:
+    names = [str(WORKING_LANGUAGE_NAMES[code]) for code in codes]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def expert_bio(
+    rng: random.Random,
+    *,
+    position: str,
+    org_name: str,
+    years: int,
+    topic_names: list[str],
+    region: str,
+    languages: list[str],
+) -> str:
+    """Two or three sentences: post, experience, and what the expert does."""
+    sentences = [
+        f"{position}, {org_name}.",
+        f"{years} years of work on {', '.join(name.lower() for name in topic_names)}.",
+    ]
+    if rng.random() < 0.75:
+        closing = rng.choice(data.EXPERT_BIO_CLOSINGS)
+        where = data.REGION_IN_TITLES.get(region, data.EXPERT_REGION_ELSEWHERE)
+        sentences.append(closing.format(region=where, languages=language_list(languages)))
+    return " ".join(sentences)
+
+
+def expert_history(
+    rng: random.Random, plan: ExpertPlan, consent_days: int | None, clock: Clock
+) -> dict[str, dt.datetime | None]:
+    """When the expert applied (consenting, as the public form asks), when the network
+    office decided (approved, declined, or later paused), and when a consent was withdrawn.
+    Applicants applied in the past weeks and wait for review."""
+    if plan.status == Expert.Status.APPLICANT:
+        applied = clock.now - dt.timedelta(days=rng.randint(2, 25), hours=rng.randint(0, 23))
+        return {
+            "public_profile_consent_at": applied,
+            "public_profile_consent_withdrawn_at": None,
+            "status_changed_at": None,
+        }
+    applied = clock.now - dt.timedelta(days=consent_days or rng.randint(60, 900))
+    decided = min(applied + dt.timedelta(days=rng.randint(3, 30)), clock.now - dt.timedelta(days=1))
+    if plan.status == Expert.Status.INACTIVE:
+        decided = between(rng, decided, clock.now - dt.timedelta(days=7))
+    return {
+        "public_profile_consent_at": applied if plan.consents else None,
+        "public_profile_consent_withdrawn_at": between(rng, decided, clock.now)
+        if plan.withdrew
+        else None,
+        "status_changed_at": decided,
+    }
 
 
 def build_expert(
-    rng: random.Random, pickers: Pickers, index: int, clock: Clock
-) -> tuple[Expert, list[str]]:
+    rng: random.Random, details: random.Random, pickers: Pickers, index: int, clock: Clock
+) -> ExpertSpec:
+    """Expert ``index``. ``rng`` draws what it always drew, so that the experts of an
+    earlier demo database keep their names (and slugs); ``details``, the expert's own
+    stream, draws the rest: languages, phone, history, biography."""
     region = "other" if index % 10 == 9 else data.REGION_CODES[index % 3]
     country = pickers.country_by_region[region].pick(rng)
     gender = "female" if rng.random() < 0.5 else "male"
@@ -457,26 +570,33 @@ def build_expert(
     org_name, org_type = organisation(rng, country, pickers.expert_organisation_type.pick(rng))
     topics = rng.sample([slug for slug, _name, _text in data.TOPICS], rng.randint(1, 3))
     topic_names = {slug: name for slug, name, _text in data.TOPICS}
-    status, consent = expert_status(index)
+    plan = expert_status(index)
     position = rng.choice(data.EXPERT_POSITIONS[org_type])
     years = rng.randint(8, 25)
+    consent_days = rng.randint(30, 900) if plan.consents else None
+    languages = expert_languages(details, country)
     expert = Expert(
         given_name=given,
         family_name=family,
         country=country,
+        phone=phone_number(details, country),
         organisation=org_name,
         position=position,
-        status=status,
-        public_profile_consent_at=clock.now - dt.timedelta(days=rng.randint(30, 900))
-        if consent
-        else None,
-        bio=(
-            f"{position}, {org_name}. {years} years of work on "
-            f"{', '.join(topic_names[slug].lower() for slug in topics)}. Has trained "
-            "officials and practitioners for the center and its partners across the region."
+        status=plan.status,
+        correspondence_language=correspondence_language(details, languages),
+        bio=expert_bio(
+            details,
+            position=position,
+            org_name=org_name,
+            years=years,
+            topic_names=[topic_names[slug] for slug in topics],
+            region=region,
+            languages=languages,
         ),
+        staff_notes=data.EXPERT_STAFF_NOTES.get("withdrew" if plan.withdrew else plan.status, ""),
+        **expert_history(details, plan, consent_days, clock),
     )
-    return expert, topics
+    return ExpertSpec(expert, topics, languages)
 
 
 def unique_slug(base: str, taken: set[str]) -> str:
@@ -487,19 +607,19 @@ def unique_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
-def build_experts(
-    seed: int, count: int, pickers: Pickers, clock: Clock
-) -> list[tuple[Expert, list[str]]]:
+def build_experts(seed: int, count: int, pickers: Pickers, clock: Clock) -> list[ExpertSpec]:
     rng = random.Random(f"{seed}:experts")
     taken: set[str] = set()
-    experts = []
+    specs = []
     for index in range(count):
-        expert, topics = build_expert(rng, pickers, index, clock)
+        details = random.Random(f"{seed}:expert:{index}")
+        spec = build_expert(rng, details, pickers, index, clock)
+        expert = spec.expert
         ascii_full = f"{data.ascii_name(expert.given_name)}-{data.ascii_name(expert.family_name)}"
         expert.slug = unique_slug(slugify(ascii_full) or "expert", taken)
         expert.email = f"{expert.slug.replace('-', '.')}@example.net"
-        experts.append((expert, topics))
-    return experts
+        specs.append(spec)
+    return specs
 
 
 def ensure_experts(
@@ -511,26 +631,33 @@ def ensure_experts(
     created: Created,
 ) -> None:
     specs = build_experts(seed, count, pickers, clock)
-    slugs = [expert.slug for expert, _topics in specs]
+    slugs = [spec.expert.slug for spec in specs]
     existing = ids_by_key(Expert, "slug", slugs)
     existing_emails = set(
         Expert.objects.annotate(e=Lower("email")).values_list("e", flat=True).iterator()
     )
     missing = [
-        (expert, expert_topics)
-        for expert, expert_topics in specs
-        if expert.slug not in existing and expert.email not in existing_emails
+        spec
+        for spec in specs
+        if spec.expert.slug not in existing and spec.expert.email not in existing_emails
     ]
-    Expert.objects.bulk_create([expert for expert, _t in missing], ignore_conflicts=True)
-    new_ids = ids_by_key(Expert, "slug", [expert.slug for expert, _t in missing])
+    Expert.objects.bulk_create([spec.expert for spec in missing], ignore_conflicts=True)
+    new_ids = ids_by_key(Expert, "slug", [spec.expert.slug for spec in missing])
+    new = [spec for spec in missing if spec.expert.slug in new_ids]
     links = [
-        Expert.expertise.through(expert_id=new_ids[expert.slug], topic_id=topics[slug].pk)
-        for expert, expert_topics in missing
-        if expert.slug in new_ids
-        for slug in expert_topics
+        Expert.expertise.through(expert_id=new_ids[spec.expert.slug], topic_id=topics[slug].pk)
+        for spec in new
+        for slug in spec.topics
     ]
     Expert.expertise.through.objects.bulk_create(links, ignore_conflicts=True)
+    languages = [
+        ExpertLanguage(expert_id=new_ids[spec.expert.slug], code=code)
+        for spec in new
+        for code in spec.languages
+    ]
+    ExpertLanguage.objects.bulk_create(languages, ignore_conflicts=True)
     created.experts += len(new_ids)
+    created.expert_languages += len(languages)
 
 
 def active_experts_by_topic() -> ExpertPool:
@@ -744,6 +871,74 @@ def pick_team(
     return team
 
 
+class Bookings:
+    """When each expert teaches, in memory, so that nobody is booked for two sessions
+    at once: the network's rule (``experts.services.trainer_problem``) without a query
+    per session. Starts from the bookings already in the database; as the rule says,
+    sessions of cancelled trainings do not count there. This run books every session
+    it gives a trainer, cancelled trainings' too (stricter than the rule)."""
+
+    def __init__(self) -> None:
+        # Per expert, (starts, ends) sorted by start.
+        self.times: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+        self.longest = dt.timedelta(0)
+
+    @classmethod
+    def from_database(cls, expert_ids: list[int]) -> "Bookings":
+        bookings = cls()
+        rows = (
+            Session.trainers.through.objects.filter(expert_id__in=expert_ids)
+            .exclude(session__training__status=Training.Status.CANCELLED)
+            .values_list("expert_id", "session__starts_at", "session__ends_at")
+        )
+        for expert_id, starts_at, ends_at in rows.iterator(chunk_size=BATCH_SIZE):
+            bookings.times.setdefault(expert_id, []).append((starts_at, ends_at))
+            bookings.longest = max(bookings.longest, ends_at - starts_at)
+        for times in bookings.times.values():
+            times.sort()
+        return bookings
+
+    def is_free(self, expert_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+        times = self.times.get(expert_id, [])
+        # Sorted by start: the bookings from index ``i`` on start once this session is
+        # over; of those before, only the ones starting less than ``longest`` before it
+        # may still be going on when it starts.
+        earliest = starts_at - self.longest
+        i = bisect.bisect_left(times, (ends_at,))
+        while i > 0 and times[i - 1][0] > earliest:
+            i -= 1
+            if times[i][1] > starts_at:
+                return False
+        return True
+
+    def book(self, expert_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+        bisect.insort(self.times.setdefault(expert_id, []), (starts_at, ends_at))
+        self.longest = max(self.longest, ends_at - starts_at)
+
+
+def pick_trainers(
+    rng: random.Random,
+    team: list[int],
+    active: list[int],
+    count: int,
+    session: Session,
+    bookings: Bookings,
+) -> list[int]:
+    """``count`` trainers of the training's team free at the session's time, topped up
+    from the other active experts when the team is busy; booked at once."""
+    starts_at, ends_at = session.starts_at, session.ends_at
+    free = [pk for pk in team if bookings.is_free(pk, starts_at, ends_at)]
+    chosen = rng.sample(free, min(count, len(free)))
+    if len(chosen) < count:
+        others = [
+            pk for pk in active if pk not in team and bookings.is_free(pk, starts_at, ends_at)
+        ]
+        chosen += rng.sample(others, min(count - len(chosen), len(others)))
+    for pk in chosen:
+        bookings.book(pk, starts_at, ends_at)
+    return chosen
+
+
 def create_sessions(
     seed: int,
     specs: list[TrainingSpec],
@@ -751,12 +946,14 @@ def create_sessions(
     modules: dict[str, Module],
     experts: ExpertPool,
     created: Created,
-) -> dict[str, list[Session]]:
-    """Sessions of the new trainings, each checked by Session.clean(), and their trainers."""
+) -> tuple[dict[str, list[Session]], dict[int, list[int]]]:
+    """Sessions of the new trainings, each checked by Session.clean(), and their trainers
+    (active experts, never two sessions at once). Returns the sessions per training slug
+    and the trainer ids per session id."""
     rng = random.Random(f"{seed}:trainers")
+    bookings = Bookings.from_database(experts[0])
     rows: list[Session] = []
-    teams: list[list[int]] = []
-    counts: list[int] = []
+    trainers: list[list[int]] = []
     for spec in specs:
         team = pick_team(rng, spec, modules, experts)
         for item in spec.sessions:
@@ -770,20 +967,24 @@ def create_sessions(
             )
             session.clean()
             rows.append(session)
-            teams.append(team)
-            counts.append(item.trainer_count)
+            trainers.append(
+                pick_trainers(rng, team, experts[0], item.trainer_count, session, bookings)
+            )
     Session.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     links = [
         Session.trainers.through(session_id=session.pk, expert_id=expert_id)
-        for session, team, count in zip(rows, teams, counts, strict=True)
-        for expert_id in rng.sample(team, min(count, len(team)))
+        for session, expert_ids in zip(rows, trainers, strict=True)
+        for expert_id in expert_ids
     ]
     Session.trainers.through.objects.bulk_create(links, batch_size=BATCH_SIZE)
     created.sessions += len(rows)
     by_training: dict[str, list[Session]] = {}
     for session in rows:
         by_training.setdefault(session.training.slug, []).append(session)
-    return by_training
+    trainers_by_session = {
+        session.pk: expert_ids for session, expert_ids in zip(rows, trainers, strict=True)
+    }
+    return by_training, trainers_by_session
 
 
 # --- Registrations -----------------------------------------------------------------
@@ -979,7 +1180,7 @@ def create_attendance(
     sessions: dict[str, list[Session]],
     clock: Clock,
     created: Created,
-) -> None:
+) -> list[Attendance]:
     """Presence of confirmed registrants at the sessions already held."""
     rng = random.Random(f"{seed}:attendance")
     held = {
@@ -994,6 +1195,61 @@ def create_attendance(
     ]
     Attendance.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     created.attendance += len(rows)
+    return rows
+
+
+def create_ratings(
+    seed: int,
+    pairs: list[tuple[Registration, RegistrationSpec]],
+    attendance: list[Attendance],
+    trainers: dict[int, list[int]],
+    people: list[PersonSpec],
+    created: Created,
+) -> None:
+    """Some people of completed trainings rate the trainers of the sessions they attended.
+
+    A share (``RATERS``) of them rate each of their trainers once, at the last session
+    they attended with that trainer (the rules of ``participants.services.trainer_rate``:
+    confirmed, present, the session's own trainer, the session over). Scores scatter
+    around each trainer's own level; now and then a comment in the person's language.
+    Only the new trainings' rows, and the unique key makes a repeat write nothing.
+    """
+    rng = random.Random(f"{seed}:ratings")
+    language = {row.pk: people[plan.person].preferred_language for row, plan in pairs}
+    # Per registration, each trainer's last attended session (attendance is in time order).
+    last: dict[int, dict[int, Session]] = {}
+    for mark in attendance:
+        if mark.present and mark.registration.training.status == Training.Status.COMPLETED:
+            seen = last.setdefault(mark.registration.pk, {})
+            for expert_id in trainers.get(mark.session.pk, ()):
+                seen[expert_id] = mark.session
+    level: dict[int, float] = {}
+    rows = []
+    for registration_id, sessions in last.items():
+        if rng.random() >= RATERS:
+            continue
+        for expert_id, session in sessions.items():
+            if expert_id not in level:
+                level[expert_id] = rng.uniform(3.3, 4.8)
+            score = min(5, max(1, round(rng.gauss(level[expert_id], 0.8))))
+            comment = ""
+            if rng.random() < 0.3:
+                band = "high" if score >= 4 else "mid" if score == 3 else "low"
+                comments = data.RATING_COMMENTS.get(
+                    language[registration_id], data.RATING_COMMENTS["en"]
+                )
+                comment = rng.choice(comments[band])
+            rows.append(
+                TrainerRating(
+                    registration_id=registration_id,
+                    session=session,
+                    expert_id=expert_id,
+                    score=score,
+                    comment=comment,
+                )
+            )
+    TrainerRating.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    created.ratings += len(rows)
 
 
 # --- The command --------------------------------------------------------------------
@@ -1092,9 +1348,13 @@ class Command(BaseCommand):
             trainings = create_trainings(new_specs, modules, created)
         with self.step("sessions"):
             experts = active_experts_by_topic()
-            sessions = create_sessions(seed, new_specs, trainings, modules, experts, created)
+            sessions, trainers = create_sessions(
+                seed, new_specs, trainings, modules, experts, created
+            )
         with self.step("registrations"):
             pairs = create_registrations(plans, trainings, people, ids, created)
         with self.step("attendance"):
-            create_attendance(seed, pairs, sessions, clock, created)
+            attendance = create_attendance(seed, pairs, sessions, clock, created)
+        with self.step("ratings"):
+            create_ratings(seed, pairs, attendance, trainers, people, created)
         return created
