@@ -211,3 +211,20 @@ def test_bookings_tell_free_from_busy_times():
     bookings.book(3, at(8), at(18))
     bookings.book(3, at(19), at(20))
     assert not bookings.is_free(3, at(17), at(17, 30))
+
+
+def test_every_expert_has_a_real_pdf_cv_and_applied_before_the_decision(seeded):
+    import io
+
+    from pypdf import PdfReader
+
+    applicant = Expert.objects.filter(status=Expert.Status.APPLICANT).first()
+    with applicant.cv.open("rb") as handle:
+        text = PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
+    assert applicant.full_name in text
+    assert applicant.cv_content_type == "application/pdf"
+    assert applicant.cv_size > 0
+    assert not Expert.objects.filter(cv="").exists()
+    decided = Expert.objects.exclude(status_changed_at=None)
+    assert decided.exists()
+    assert all(expert.created_at < expert.status_changed_at for expert in decided)

@@ -52,6 +52,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Model, Q
@@ -656,8 +657,44 @@ def ensure_experts(
         for code in spec.languages
     ]
     ExpertLanguage.objects.bulk_create(languages, ignore_conflicts=True)
+    for spec in new:
+        expert = spec.expert
+        expert.pk = new_ids[expert.slug]
+        # Applied when consent was first given (the form asks for it), else before the decision.
+        applied = expert.public_profile_consent_at or (
+            expert.status_changed_at - dt.timedelta(days=14)
+            if expert.status_changed_at
+            else clock.now
+        )
+        cv_name = expert.cv.field.generate_filename(expert, "cv.pdf")
+        stored = expert.cv.storage.save(cv_name, ContentFile(demo_cv_pdf(expert, spec.topics)))
+        Expert.objects.filter(pk=expert.pk).update(
+            created_at=applied,
+            cv=stored,
+            cv_original_name=f"CV {data.ascii_name(expert.full_name)}.pdf",
+            cv_content_type="application/pdf",
+            cv_size=expert.cv.storage.size(stored),
+        )
     created.experts += len(new_ids)
     created.expert_languages += len(languages)
+
+
+def demo_cv_pdf(expert: Expert, topics: list[str]) -> bytes:
+    """A one-page CV, as an applicant would upload (WeasyPrint; names in their own script)."""
+    from django.utils.html import escape
+
+    from rtcm.core.pdf import is_rtl, render_pdf
+
+    direction = "rtl" if is_rtl(expert.full_name) else "ltr"
+    areas = ", ".join(topic.replace("-", " ") for topic in topics)
+    return render_pdf(
+        f'<!doctype html><html dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>CV</title></head><body>"
+        f"<h1>{escape(expert.full_name)}</h1>"
+        f"<p>{escape(expert.position)}, {escape(expert.organisation)}</p>"
+        f"<h2>Curriculum vitae</h2><p>{escape(expert.bio)}</p>"
+        f"<p>Areas of expertise: {escape(areas)}.</p></body></html>"
+    )
 
 
 def active_experts_by_topic() -> ExpertPool:
