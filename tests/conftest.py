@@ -118,3 +118,13 @@ def network_officer_client(network_officer):
     client = Client()
     client.force_login(network_officer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (a request in another leaves it active)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

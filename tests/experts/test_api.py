@@ -768,12 +768,12 @@ def test_suggestions_query_count_is_constant(
             ExpertFactory(languages=["ru"], topics=[readmission])
 
     add(3)
-    # role, training, then the selector's: topics, regions, sessions, already booked,
-    # experts, expertise, languages, ratings, clashes
-    with django_assert_num_queries(11):
+    # role, training, then the selector's 12: topics, regions, sessions, candidates, their
+    # topics, languages, trainings taught, ratings, clashes, the experts shown (+ 2 prefetches)
+    with django_assert_num_queries(14):
         assert len(coordinator.get(suggestions_url(training)).json()) == 3
     add(17)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         assert len(coordinator.get(suggestions_url(training)).json()) == 20
 
 
