@@ -188,14 +188,18 @@ def main() -> None:
         rows.append(
             (f"{label} ({len(queries)} queries)", f"median {median:.1f} ms · p95 {p95:.1f} ms")
         )
-    median, p95 = _timed(lambda: selectors.training_suggestions(training), args.repeat)
     active = Expert.objects.filter(status="active").count()
-    rows.append(
-        (
-            f"training_suggestions (selector, {active:,} active experts)",
-            f"median {median:.1f} ms · p95 {p95:.1f} ms",
+    for limit in (20, None):
+        median, p95 = _timed(
+            lambda limit=limit: selectors.training_suggestions(training, limit=limit), args.repeat
         )
-    )
+        shown = f"top {limit}" if limit else "all, each explained"
+        rows.append(
+            (
+                f"training_suggestions ({active:,} active experts, {shown})",
+                f"median {median:.1f} ms · p95 {p95:.1f} ms",
+            )
+        )
 
     print(f"\nRTCM expert-network benchmarks on {engine} ({args.repeat} runs each)\n")
     width = max(len(label) for label, _ in rows)

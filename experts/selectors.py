@@ -225,7 +225,7 @@ def training_suggestions(training: Training, *, limit: int | None = None) -> lis
     target_regions = set(training.target_regions.values_list("code", flat=True))
     sessions = list(training.sessions.all())
     candidates = _candidates(training, topic_ids, languages)
-    facts = _candidate_facts(training, candidates, topic_ids, languages, sessions)
+    facts = _candidate_facts(training, topic_ids, languages, sessions)
     scored = []
     for pk, family_name, given_name, region_code in candidates.values_list(
         "pk", "family_name", "given_name", "region_code"
@@ -292,12 +292,14 @@ def _candidates(training: Training, topic_ids: set[int], languages: set[str]) ->
 
 def _candidate_facts(
     training: Training,
-    candidates: QuerySet,
     topic_ids: set[int],
     languages: set[str],
     sessions: list[Session],
 ) -> _Facts:
-    ids = candidates.values("pk")
+    # Read for every active expert, not only the candidates: plain joins on the
+    # status are cheaper than repeating the candidates' conditions in each query,
+    # and the scoring only looks up the candidates.
+    ids = Expert.objects.filter(status=Expert.Status.ACTIVE).values("pk")
     topics: dict[int, set[int]] = defaultdict(set)
     for expert_id, topic_id in Expert.expertise.through.objects.filter(
         expert_id__in=ids, topic_id__in=topic_ids
