@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -69,6 +69,7 @@ class SessionAdminForm(forms.ModelForm):
         if not trainers or not starts or not ends or ends <= starts:
             return cleaned
         session = self.instance
+        _lock_experts(trainers)
         current = set(session.trainers.values_list("pk", flat=True)) if session.pk else set()
         times_changed = "starts_at" in self.changed_data or "ends_at" in self.changed_data
         problems = [
@@ -104,6 +105,20 @@ class SessionAdminForm(forms.ModelForm):
             if not elsewhere:
                 return None
         return problem
+
+
+def _lock_experts(experts) -> None:
+    """Lock the experts' rows until the admin's transaction commits, as the booking
+    service does: two people booking one expert at once cannot both pass the check."""
+    from experts.models import Expert
+
+    if transaction.get_connection().in_atomic_block:  # the admin saves in one transaction
+        list(
+            Expert.objects.select_for_update()
+            .filter(pk__in=[expert.pk for expert in experts])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 class SessionInlineForm(SessionAdminForm):

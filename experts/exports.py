@@ -10,8 +10,6 @@ this module never widens it. Four queries whatever the number of experts
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -20,16 +18,14 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from experts.models import Expert
 from rtcm.core.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
-    sheet_title,
-    spreadsheet_safe,
-    xlsx_header_cell,
-    xlsx_value,
+    add_sheet,
+    csv_bytes,
+    workbook_bytes,
 )
 
 FORMATS = ("xlsx", "csv")
@@ -91,26 +87,12 @@ def export_rows(experts: QuerySet[Expert], *, staff: bool) -> tuple[list[str], I
 def export_xlsx(experts: QuerySet[Expert], *, staff: bool) -> bytes:
     header, rows = export_rows(experts, staff=staff)
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    sheet = workbook.create_sheet(sheet_title(gettext("Experts")))
-    sheet.freeze_panes = "A2"
-    sheet.append([xlsx_header_cell(sheet, title, bold) for title in header])
-    for row in rows:
-        sheet.append([xlsx_value(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    add_sheet(workbook, gettext("Experts"), header, rows)
+    return workbook_bytes(workbook)
 
 
 def export_csv(experts: QuerySet[Expert], *, staff: bool) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel shows Cyrillic, Arabic… as they are."""
-    header, rows = export_rows(experts, staff=staff)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_safe(title) for title in header])
-    for row in rows:
-        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(*export_rows(experts, staff=staff))
 
 
 def export_response(experts: QuerySet[Expert], *, fmt: str, staff: bool) -> HttpResponse:

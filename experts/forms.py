@@ -8,8 +8,6 @@ shown beside the fields they concern (``experts.views.apply``).
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -21,11 +19,10 @@ from django_countries import countries
 from courses.models import Topic
 from experts import selectors
 from experts.models import WORKING_LANGUAGE_NAMES, WORKING_LANGUAGES, Expert, ExpertLanguage
-from rtcm.core.forms import style_fields
+from rtcm.core.forms import clean_person_name, clean_phone_number, style_fields
 from rtcm.core.models import Region
 
 BIO_MAX_LENGTH = 5000
-PHONE_PATTERN = re.compile(r"\+?[0-9 ()\-.]{5,30}")
 # What an application writes on the expert's row (files, topics and languages apart).
 APPLICATION_FIELDS = (
     "given_name",
@@ -235,21 +232,16 @@ class ApplicationForm(forms.Form):
         return any(code not in self.center_language_codes for code in chosen)
 
     def clean_given_name(self) -> str:
-        return _clean_name(self.cleaned_data["given_name"])
+        return clean_person_name(self.cleaned_data["given_name"])
 
     def clean_family_name(self) -> str:
-        return _clean_name(self.cleaned_data["family_name"])
+        return clean_person_name(self.cleaned_data["family_name"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE_PATTERN.fullmatch(phone):
-            raise forms.ValidationError(
-                _("Please enter a phone number with digits only, e.g. +998 71 123 45 67.")
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def expert_data(self, *, correspondence_language: str) -> dict:
         """The profile fields ``services.expert_apply`` takes as ``data``."""
@@ -264,11 +256,3 @@ class ApplicationForm(forms.Form):
             field = self.fields[name]
             field.help_text = format_lazy("{} {}", field.help_text, FILES_AGAIN)
             self[name].help_text = field.help_text  # the bound field copied the old one
-
-
-def _clean_name(value: str) -> str:
-    """Names in any script; refuse only text that cannot be a name (digits, markup)."""
-    value = " ".join(value.split())
-    if any(ch.isdigit() for ch in value) or any(ch in value for ch in "<>{}[]@/\\"):
-        raise forms.ValidationError(_("Please enter a name without digits or symbols."))
-    return value

@@ -10,25 +10,21 @@ back by the import.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from courses.models import Training
 from participants.models import Answer, Registration
 from rtcm.core.spreadsheets import (  # noqa: F401 — the content types serve the views
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
-    sheet_title,
-    spreadsheet_safe,
-    xlsx_header_cell,
-    xlsx_value,
+    add_sheet,
+    csv_bytes,
+    workbook_bytes,
 )
 
 
@@ -118,13 +114,7 @@ def export_xlsx(training: Training) -> bytes:
     """
     header, rows = registrations_export_rows(training)
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    sheet = workbook.create_sheet(sheet_title(gettext("Registrations")))
-    sheet.freeze_panes = "A2"
-    sheet.append([xlsx_header_cell(sheet, title, bold) for title in header])
-    for row in rows:
-        sheet.append([xlsx_value(value) for value in row])
+    add_sheet(workbook, gettext("Registrations"), header, rows)
 
     sessions = (
         training.sessions.annotate(
@@ -134,43 +124,32 @@ def export_xlsx(training: Training) -> bytes:
         .order_by("starts_at", "pk")
         .values_list("title", "starts_at", "ends_at", "room", "present", "absent")
     )
-    sessions_sheet = workbook.create_sheet(sheet_title(gettext("Sessions")))
-    sessions_sheet.append(
+    add_sheet(
+        workbook,
+        gettext("Sessions"),
         [
-            xlsx_header_cell(sessions_sheet, title, bold)
-            for title in (
-                gettext("Session"),
-                gettext("Starts"),
-                gettext("Ends"),
-                gettext("Room"),
-                gettext("Present"),
-                gettext("Absent"),
-            )
-        ]
-    )
-    for title, starts_at, ends_at, room, present, absent in sessions:
-        sessions_sheet.append(
+            gettext("Session"),
+            gettext("Starts"),
+            gettext("Ends"),
+            gettext("Room"),
+            gettext("Present"),
+            gettext("Absent"),
+        ],
+        (
             [
-                xlsx_value(title),
+                title,
                 timezone.localtime(starts_at).isoformat(timespec="minutes"),
                 timezone.localtime(ends_at).isoformat(timespec="minutes"),
-                xlsx_value(room),
+                room,
                 present,
                 absent,
             ]
-        )
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            for title, starts_at, ends_at, room, present, absent in sessions
+        ),
+    )
+    return workbook_bytes(workbook)
 
 
 def export_csv(training: Training) -> bytes:
     """UTF-8 with a byte order mark, so that Excel shows Cyrillic, Arabic… as they are."""
-    header, rows = registrations_export_rows(training)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_safe(title) for title in header])
-    for row in rows:
-        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(*registrations_export_rows(training))

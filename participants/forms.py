@@ -1,10 +1,8 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import PERSON_FIELDS, Participant
-from rtcm.core.forms import style_fields
+from rtcm.core.forms import clean_person_name, clean_phone_number, style_fields
 
 
 class RegistrationForm(forms.Form):
@@ -65,21 +63,16 @@ class RegistrationForm(forms.Form):
         }
 
     def clean_given_name(self) -> str:
-        return _clean_name(self.cleaned_data["given_name"])
+        return clean_person_name(self.cleaned_data["given_name"])
 
     def clean_family_name(self) -> str:
-        return _clean_name(self.cleaned_data["family_name"])
+        return clean_person_name(self.cleaned_data["family_name"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not re.fullmatch(r"\+?[0-9 ()\-.]{5,30}", phone):
-            raise forms.ValidationError(
-                _("Please enter a phone number with digits only, e.g. +998 71 123 45 67.")
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
 
 def question_field_name(question) -> str:
@@ -119,14 +112,6 @@ def question_field(question) -> forms.Field:
     if kind == Question.Kind.SINGLE_CHOICE:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
-
-
-def _clean_name(value: str) -> str:
-    """Names in any script; refuse only text that cannot be a name (digits, markup)."""
-    value = " ".join(value.split())
-    if any(ch.isdigit() for ch in value) or any(ch in value for ch in "<>{}[]@/\\"):
-        raise forms.ValidationError(_("Please enter a name without digits or symbols."))
-    return value
 
 
 class CancelForm(forms.Form):

@@ -2,88 +2,44 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import smtplib
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import TaskPredicate
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
 
 from participants.models import Notification
+from rtcm.core.mail import TRANSIENT_MAIL_ERRORS, requeue_stale_emails, send_logged_email
 
 logger = logging.getLogger(__name__)
-
-# Errors of a mail server that is down or refusing for now: try again later.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def send_notification(self, notification_id: int) -> str:
-    """Send one logged notification, exactly once.
+    """Send one logged notification, exactly once (``rtcm.core.mail.send_logged_email``).
 
-    Claims the row with a conditional update (queued → sending): a duplicate
-    delivery of this task, or a second worker, finds nothing to claim and
-    stops. On a mail-server error the row goes back to queued and the task
-    retries with backoff; the periodic sweep re-queues anything left behind.
+    Claims the row (queued → sending): a duplicate delivery of this task, or a
+    second worker, finds nothing to claim and stops. On a mail-server error
+    the row goes back to queued and the task retries with backoff; the
+    periodic sweep re-queues anything left behind.
     """
     from participants.notifications import notification_message
 
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.QUEUED
-    ).update(
-        status=Notification.Status.SENDING,
-        attempts=F("attempts") + 1,
-        claimed_at=timezone.now(),
+    return send_logged_email(
+        self,
+        Notification,
+        notification_id,
+        build=notification_message,
+        select_related=("registration__participant", "registration__training"),
     )
-    if not claimed:
-        return "not queued"
-    notification = Notification.objects.select_related(
-        "registration__participant", "registration__training"
-    ).get(pk=notification_id)
-    try:
-        message = notification_message(notification)
-        message.send()
-    except TRANSIENT_MAIL_ERRORS as error:
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.QUEUED, last_error=f"{type(error).__name__}: {error}"
-        )
-        if self.request.is_eager:
-            # In-process mode: the request that queued it must not fail; the
-            # sweep (or the next `manage.py send_queued_notifications`) retries.
-            logger.warning("notification %s not sent: %s", notification_id, error)
-            return "queued"
-        raise self.retry(countdown=min(60 * 2 ** min(notification.attempts, 6), 3600)) from error
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT,
-        sent_at=timezone.now(),
-        subject=message.subject[:300],
-        last_error="",
-    )
-    return "sent"
 
 
 @shared_task
 def notifications_requeue_stale() -> int:
     """Beat: queue again what a lost message or a dead worker left behind."""
-    now = timezone.now()
-    queued_before = now - dt.timedelta(seconds=settings.RTCM_NOTIFICATION_RETRY_SECONDS)
-    claimed_before = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
-    # A worker that died while sending: the message may or may not have left.
-    Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=claimed_before
-    ).update(status=Notification.Status.QUEUED)
-    stale = list(
-        Notification.objects.filter(
-            status=Notification.Status.QUEUED, created_at__lt=queued_before
-        ).values_list("pk", flat=True)[:500]
-    )
-    for notification_id in stale:
-        send_notification.delay(notification_id)
-    return len(stale)
+    return requeue_stale_emails(Notification, send_notification)
 
 
 @shared_task

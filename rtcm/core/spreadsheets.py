@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -40,3 +44,29 @@ def sheet_title(title: str) -> str:
     """Sheet titles are at most 31 characters, without []:*?/\\."""
     cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
     return cleaned[:31] or "Sheet"
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel shows Cyrillic, Arabic… as they are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([spreadsheet_safe(title) for title in header])
+    for row in rows:
+        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def add_sheet(workbook: Workbook, title: str, header: list[str], rows: Iterable[list]) -> None:
+    """A sheet of a write-only workbook: a bold, frozen header, then the rows."""
+    sheet = workbook.create_sheet(sheet_title(title))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([xlsx_header_cell(sheet, value, bold) for value in header])
+    for row in rows:
+        sheet.append([xlsx_value(value) for value in row])
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -12,8 +12,9 @@ from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from participants.tasks import TRANSIENT_MAIL_ERRORS, JobTask
+from participants.tasks import JobTask
 from rtcm.core import jobs
+from rtcm.core.mail import TRANSIENT_MAIL_ERRORS
 from rtcm.core.roles import MANAGER
 from rtcm.reports import services
 

@@ -453,3 +453,35 @@ def test_the_training_admin_links_to_suggested_experts(admin_client):
     assert (
         reverse("experts_staff:matching", kwargs={"slug": training.slug}) in page.content.decode()
     )
+
+
+def test_the_admin_locks_the_trainers_rows_while_it_checks_them(admin_client):
+    # As the booking service does: the lock holds until the admin's transaction
+    # commits, so two people booking one expert at once cannot both pass.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (it writes one transaction at a time)")
+    training = TrainingFactory()
+    expert = ExpertFactory()
+    day = training.start_date
+    data = training_data(
+        admin_client,
+        training,
+        [
+            {
+                "title": "Morning",
+                "starts_at": local(day, 9),
+                "ends_at": local(day, 12),
+                "trainers": [expert],
+            }
+        ],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.post(
+            reverse("admin:courses_training_change", args=[training.pk]), data
+        )
+    assert response.status_code == 302
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert any('"experts_expert"' in sql and str(expert.pk) in sql for sql in locks)
