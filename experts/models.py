@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from rtcm.core.models import LoggedEmail
+
 # Working languages an expert may name: every language Django knows by name
 # (the center's own nine and the rest of the regions': Persian, Tajik, Kyrgyz,
 # Turkmen, Ukrainian, Romanian…), sorted by code.
@@ -159,7 +161,7 @@ class ExpertLanguage(models.Model):
         return str(WORKING_LANGUAGE_NAMES.get(self.code, self.code))
 
 
-class ExpertMessage(models.Model):
+class ExpertMessage(LoggedEmail):
     """One e-mail to an expert about their application or status, logged before it is sent.
 
     Written in the transaction of the change it tells of and sent by
@@ -176,24 +178,11 @@ class ExpertMessage(models.Model):
         DEACTIVATED = "deactivated", _("Membership paused")
         REACTIVATED = "reactivated", _("Membership renewed")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-
     expert = models.ForeignKey(
         Expert, on_delete=models.CASCADE, related_name="messages", verbose_name=_("expert")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     note = models.TextField(_("message from the network office"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    recipient = models.EmailField(_("recipient"))
-    language = models.CharField(_("language"), max_length=10)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -202,9 +191,6 @@ class ExpertMessage(models.Model):
         related_name="+",
         verbose_name=_("written by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from rtcm.core.models import LoggedEmail
+
 
 def new_manage_token() -> str:
     """An unguessable token for the manage link (256 bits)."""
@@ -368,7 +370,7 @@ class RegistrationEvent(models.Model):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
-class Notification(models.Model):
+class Notification(LoggedEmail):
     """One e-mail to a participant, logged before it is sent.
 
     A row is written in the same transaction as the change it tells of, then
@@ -388,12 +390,6 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Reminder before the start")
         CERTIFICATE = "certificate", _("Certificate ready")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     registration = models.ForeignKey(
         Registration,
         on_delete=models.CASCADE,
@@ -401,17 +397,6 @@ class Notification(models.Model):
         verbose_name=_("registration"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    recipient = models.EmailField(_("recipient"))
-    language = models.CharField(_("language"), max_length=10)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
