@@ -13,7 +13,6 @@ mailed after commit (``experts.tasks.send_expert_message``).
 from __future__ import annotations
 
 import io
-import logging
 import warnings
 from collections.abc import Iterable
 from functools import partial
@@ -31,10 +30,9 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Session, Topic, Training
 from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, ExpertMessage
 from library.validators import UploadRefused, validate_upload
-from rtcm.core.errors import DomainError
+from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
-
-logger = logging.getLogger(__name__)
+from rtcm.core.storage import delete_stored_file, user_or_none
 
 # What an expert's profile holds that staff (and the applicant) write directly;
 # status, consent, files, slug and timestamps have their own functions.
@@ -102,11 +100,6 @@ class TrainerNotAvailable(DomainError):
     status_code = 409
     code = "trainer_not_available"
     field = "expert"
-
-
-class UnknownReference(DomainError):
-    default_message = _("This refers to something that does not exist.")
-    code = "unknown_reference"
 
 
 # --- applications and profiles --------------------------------------------------------
@@ -225,7 +218,7 @@ def expert_delete(*, expert: Expert) -> None:
     with transaction.atomic():
         expert.delete()
         for name in names:
-            transaction.on_commit(partial(_delete_stored_file, storage, name))
+            transaction.on_commit(partial(delete_stored_file, storage, name))
 
 
 def expert_set_consent(*, expert: Expert, consent: bool) -> Expert:
@@ -337,7 +330,7 @@ def _transition(expert: Expert, action: str, *, actor, note: str) -> Expert:
                 )
         locked.status = target
         locked.status_changed_at = timezone.now()
-        locked.status_changed_by = _user_or_none(actor)
+        locked.status_changed_by = user_or_none(actor)
         locked.save(
             update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"]
         )
@@ -357,7 +350,7 @@ def _queue_message(expert: Expert, kind: str, *, note: str = "", actor=None) -> 
         note=(note or "").strip(),
         recipient=expert.email,
         language=expert.correspondence_language or settings.LANGUAGE_CODE,
-        created_by=_user_or_none(actor),
+        created_by=user_or_none(actor),
     )
     send_expert_message.delay_on_commit(message.pk)
     return message
@@ -420,30 +413,6 @@ def session_remove_trainer(*, session: Session, expert: Expert) -> Session:
     return session
 
 
-def session_set_trainers(*, session: Session, experts: Iterable[Expert]) -> Session:
-    """Make ``experts`` the trainers of ``session``: all of them checked, or none changed."""
-    wanted = list(experts)
-    with transaction.atomic():
-        locked = list(
-            Expert.objects.select_for_update().filter(pk__in=[e.pk for e in wanted]).order_by("pk")
-        )
-        current = set(session.trainers.values_list("pk", flat=True))
-        problems = [
-            problem
-            for expert in locked
-            if expert.pk not in current
-            and (
-                problem := trainer_problem(
-                    expert, session.starts_at, session.ends_at, exclude_session_id=session.pk
-                )
-            )
-        ]
-        if problems:
-            raise TrainerNotAvailable(" ".join(str(problem) for problem in problems))
-        session.trainers.set(locked)
-    return session
-
-
 def _bookings(expert: Expert):
     return Session.objects.filter(trainers=expert).exclude(
         training__status=Training.Status.CANCELLED
@@ -461,10 +430,6 @@ def _describe_session(session: Session) -> str:
 
 
 # --- helpers ------------------------------------------------------------------------
-
-
-def _user_or_none(actor) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _apply_data(expert: Expert, data: dict[str, Any]) -> None:
@@ -681,21 +646,14 @@ def _save(
                 )
             for name in replaced:
                 if name and name not in (expert.cv.name, expert.photo.name):
-                    transaction.on_commit(partial(_delete_stored_file, expert.cv.storage, name))
+                    transaction.on_commit(partial(delete_stored_file, expert.cv.storage, name))
             if message:
                 _queue_message(expert, message, actor=actor)
     except BaseException:
         for field_name in new_files:
             file = getattr(expert, field_name)
             if file and getattr(file, "_committed", False):
-                _delete_stored_file(file.storage, file.name)
+                delete_stored_file(file.storage, file.name)
         if creating:
             expert.pk = None
         raise
-
-
-def _delete_stored_file(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        logger.exception("experts: could not delete the stored file %s", name)

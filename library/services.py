@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Topic, Training
 from library.models import Document
 from library.validators import validate_upload
-from rtcm.core.errors import DomainError
+from rtcm.core.errors import UnknownReference
 from rtcm.core.slugs import unique_slug as core_unique_slug
+from rtcm.core.storage import delete_stored_file, user_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,6 @@ EDITABLE_FIELDS = (
 # Longest extracted text kept for search (a few hundred pages of prose).
 MAX_TEXT_CHARS = 1_000_000
 SLUG_ATTEMPTS = 3
-
-
-class UnknownReference(DomainError):
-    """A topic or training named by id does not exist."""
-
-    default_message = _("This refers to something that does not exist.")
-    code = "unknown_reference"
 
 
 # --- create, update, delete -----------------------------------------------------------
@@ -76,7 +70,7 @@ def document_create(
     ``ValidationError``, with nothing stored. The text extraction is queued
     once the transaction commits.
     """
-    document = Document(uploaded_by=_user_or_none(actor))
+    document = Document(uploaded_by=user_or_none(actor))
     _apply_data(document, data)
     topic_list = _objects_by_id(Topic, topics, field="topics", label=_("topic"))
     training_list = _objects_by_id(Training, trainings, field="trainings", label=_("training"))
@@ -128,7 +122,7 @@ def document_update(
     )
     if uploaded_file is not None:
         _attach_file(document, uploaded_file)
-        document.uploaded_by = _user_or_none(actor)
+        document.uploaded_by = user_or_none(actor)
     elif clear_file:
         document.file = ""
         document.original_name = document.content_type = ""
@@ -155,7 +149,7 @@ def document_delete(*, document: Document) -> None:
     with transaction.atomic():
         document.delete()
         if file_name:
-            transaction.on_commit(partial(_delete_stored_file, storage, file_name))
+            transaction.on_commit(partial(delete_stored_file, storage, file_name))
 
 
 def document_register_download(*, document: Document) -> None:
@@ -265,10 +259,6 @@ def _docx_text(data: bytes) -> str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _user_or_none(actor) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _apply_data(document: Document, data: dict[str, Any]) -> None:
     unknown = set(data) - {*EDITABLE_FIELDS, "slug"}
     if unknown:
@@ -352,13 +342,13 @@ def _save(
                 document.trainings.set(trainings)
             if replaced_file_name and replaced_file_name != document.file.name:
                 transaction.on_commit(
-                    partial(_delete_stored_file, document.file.storage, replaced_file_name)
+                    partial(delete_stored_file, document.file.storage, replaced_file_name)
                 )
             if new_file:
                 extract_document_text.delay_on_commit(document.pk)
     except BaseException:
         if new_file and document.file and getattr(document.file, "_committed", False):
-            _delete_stored_file(document.file.storage, document.file.name)
+            delete_stored_file(document.file.storage, document.file.name)
         raise
 
 
@@ -374,10 +364,3 @@ def _save_row(document: Document, *, regenerate_slug: bool) -> None:
             if not (regenerate_slug and clash) or attempt == SLUG_ATTEMPTS - 1:
                 raise
             document.slug = unique_slug(document.title, exclude_pk=document.pk)
-
-
-def _delete_stored_file(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        logger.exception("library: could not delete the stored file %s", name)

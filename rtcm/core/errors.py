@@ -53,3 +53,10 @@ class NotEligible(DomainError):
     default_message = _("This registration is not eligible for a certificate.")
     status_code = 409
     code = "not_eligible"
+
+
+class UnknownReference(DomainError):
+    """Something named by id or slug (a topic, a training) does not exist."""
+
+    default_message = _("This refers to something that does not exist.")
+    code = "unknown_reference"

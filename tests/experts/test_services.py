@@ -471,20 +471,6 @@ def test_only_active_experts_teach(day, status):
     assert not session.trainers.exists()
 
 
-def test_set_trainers_changes_all_or_nothing(day):
-    free, busy = ExpertFactory(), ExpertFactory(family_name="Busy")
-    services.session_assign_trainer(session=session_at(day, (9, 0), (12, 0)), expert=busy)
-    session = session_at(day, (10, 0), (11, 0))
-
-    with pytest.raises(services.TrainerNotAvailable) as refused:
-        services.session_set_trainers(session=session, experts=[free, busy])
-
-    assert "Busy" in str(refused.value.message)
-    assert not session.trainers.exists()
-    services.session_set_trainers(session=session, experts=[free])
-    assert list(session.trainers.all()) == [free]
-
-
 def test_deleting_an_expert_removes_their_files_after_commit(
     django_capture_on_commit_callbacks, settings
 ):
