@@ -4,20 +4,40 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The lock files (`make lock` writes them): requirements.lock for the image,
+# requirements-dev.lock (the same pins plus the dev extra) for the venv and CI.
+LOCK_FLAGS := --python-version 3.11 --python-platform linux --generate-hashes --quiet $(UPGRADE)
 
-.PHONY: run test venv lint format migrate demo bench bench-certificates bench-experts clean
+.PHONY: run test venv lint lock format migrate demo bench bench-certificates bench-experts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall when pyproject.toml changes. setuptools<81 and wheel in the venv, and
-# no build isolation: xstatic-bootstrap's sdist imports pkg_resources to build.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip "setuptools>=77,<81" wheel
-	$(BIN)/pip install --quiet --no-build-isolation -e ".[dev]"
+# Install exactly the locked versions (hashes checked), then the project itself;
+# again whenever the lock or pyproject.toml changes. The build group (setuptools<81,
+# wheel) goes in first and nothing builds in isolation: xstatic-bootstrap's sdist
+# imports pkg_resources to build.
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements-dev.lock setuptools wheel
+	$(BIN)/pip install --quiet --no-build-isolation --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-build-isolation --no-deps -e .
 	touch $(STAMP)
 
+# Re-resolve after changing pyproject.toml's dependencies: pins already in the
+# lock files stay unless they must move (`make lock UPGRADE=--upgrade` for the latest).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --group pyproject.toml:build $(LOCK_FLAGS) \
+	  -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --group pyproject.toml:build --extra dev \
+	  -c requirements.lock $(LOCK_FLAGS) -o requirements-dev.lock
+
 venv: $(STAMP)
+
+# Debug pages on for every command `make run` runs (seed_demo's demo login needs it);
+# without DJANGO_DEBUG the site runs with debug off (README: Settings).
+run demo migrate: export DJANGO_DEBUG = true
 
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
@@ -31,10 +51,13 @@ run: demo
 	@echo "  Staff login:       http://127.0.0.1:$(PORT)/admin/  user: demo  password: rtcm-demo"
 	@echo "  E-mails are written to var/mail/. Stop with Ctrl+C."
 	@echo ""
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# In parallel on every core (pytest-xdist), a test file per worker at a time, so that
+# fixtures seeded once per module are seeded once. Extra options: PYTEST_ARGS='-k …'.
+PYTEST_WORKERS ?= auto
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -58,8 +58,8 @@ def main() -> None:
 
     from courses.models import Session, Topic, Training
     from experts import selectors
-    from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage
-    from participants.models import Registration, TrainerRating
+    from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, TrainerRating
+    from participants.models import Registration
     from rtcm.core.models import CountryRegion
     from rtcm.core.roles import COORDINATOR
 

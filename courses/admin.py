@@ -1,14 +1,31 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from courses.access import trainings_for_user
+from courses.hooks import trainer_refusal, training_admin_extras
 from courses.models import Curriculum, Module, Question, Session, Topic, Training, TrainingQuota
+from courses.seats import annotate_seats
+from courses.selectors import (
+    session_time_text,
+    sessions_overlap,
+    trainer_clash_message,
+    trainer_clashes,
+)
+from courses.services import (
+    TRANSITIONS,
+    training_allowed_actions,
+    training_check_capacity,
+    training_quotas_problem,
+    training_transition,
+)
+from rtcm.core.access import CHANGE, TrainingScopedAdminMixin, user_acts_on_every_training
+from rtcm.core.errors import DomainError
 
 
 @admin.register(Topic)
@@ -40,17 +57,14 @@ class ModuleAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "curriculum"]
 
 
-def _session_time(starts_at, ends_at) -> str:
-    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
-
-
 class SessionAdminForm(forms.ModelForm):
     """A session whose trainers are checked as the booking service checks them.
 
     Each trainer newly booked (or every trainer, when the times change) must be
-    an active expert free at that time: ``experts.services.trainer_problem``
-    says why not, naming the clash, and the error shows on the trainers field.
+    allowed to teach (``courses.hooks.trainer_refusal``: the expert network's
+    rule) and free at that time (``courses.selectors.trainer_clashes``, the one
+    clash rule, which the booking service asks too); the error names the clash
+    and shows on the trainers field.
     """
 
     # In a training's inline the training's own sessions are being edited too:
@@ -69,53 +83,43 @@ class SessionAdminForm(forms.ModelForm):
         if not trainers or not starts or not ends or ends <= starts:
             return cleaned
         session = self.instance
-        _lock_experts(trainers)
+        _lock_trainers(trainers)
         current = set(session.trainers.values_list("pk", flat=True)) if session.pk else set()
         times_changed = "starts_at" in self.changed_data or "ends_at" in self.changed_data
+        checked = [t for t in trainers if t.pk not in current or times_changed]
+        refusals = {t.pk: refusal for t in checked if (refusal := trainer_refusal(t))}
+        clashes = trainer_clashes(
+            expert_ids=[t.pk for t in checked if t.pk not in refusals],
+            starts_at=starts,
+            ends_at=ends,
+            exclude_session_ids=[session.pk],
+            # Sessions of this very training: the formset judges them on its data.
+            exclude_training_id=session.training_id if self.own_training_in_formset else None,
+        )
         problems = [
-            problem
-            for expert in trainers
-            if (expert.pk not in current or times_changed)
-            and (problem := self._trainer_problem(expert, starts, ends))
+            refusals.get(t.pk)
+            or trainer_clash_message(name=_trainer_name(t), session=clashes[t.pk])
+            for t in checked
+            if t.pk in refusals or t.pk in clashes
         ]
         if problems:
             self.add_error("trainers", problems)
         return cleaned
 
-    def _trainer_problem(self, expert, starts, ends) -> str | None:
-        # experts sits above courses: imported here, when the admin validates.
-        from experts.models import Expert
-        from experts.services import trainer_problem
 
-        session = self.instance
-        problem = trainer_problem(expert, starts, ends, exclude_session_id=session.pk)
-        if (
-            problem
-            and self.own_training_in_formset
-            and session.training_id
-            and expert.status == Expert.Status.ACTIVE
-        ):
-            # Busy only in a session of this very training? The formset judges that.
-            elsewhere = (
-                Session.objects.filter(trainers=expert, starts_at__lt=ends, ends_at__gt=starts)
-                .exclude(training_id=session.training_id)
-                .exclude(training__status=Training.Status.CANCELLED)
-                .exists()
-            )
-            if not elsewhere:
-                return None
-        return problem
+def _trainer_name(trainer) -> str:
+    return getattr(trainer, "full_name", None) or str(trainer)
 
 
-def _lock_experts(experts) -> None:
-    """Lock the experts' rows until the admin's transaction commits, as the booking
-    service does: two people booking one expert at once cannot both pass the check."""
-    from experts.models import Expert
-
+def _lock_trainers(trainers) -> None:
+    """Lock the trainers' rows until the admin's transaction commits, as the booking
+    service does: two people booking one expert at once cannot both pass the check.
+    The trainer model is the one ``Session.trainers`` points to."""
     if transaction.get_connection().in_atomic_block:  # the admin saves in one transaction
+        trainer_model = Session._meta.get_field("trainers").related_model
         list(
-            Expert.objects.select_for_update()
-            .filter(pk__in=[expert.pk for expert in experts])
+            trainer_model.objects.select_for_update()
+            .filter(pk__in=[trainer.pk for trainer in trainers])
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -126,7 +130,11 @@ class SessionInlineForm(SessionAdminForm):
 
 
 class SessionInlineFormSet(forms.BaseInlineFormSet):
-    """Nobody teaches two sessions of the training at once (as the formset will save them)."""
+    """Nobody teaches two sessions of the training at once (as the formset will save them).
+
+    The same overlap as ``courses.selectors.trainer_clashes``
+    (``sessions_overlap``), judged on the forms' data.
+    """
 
     def clean(self):
         super().clean()
@@ -145,14 +153,14 @@ class SessionInlineFormSet(forms.BaseInlineFormSet):
                     "at an overlapping time (%(when)s)."
                 )
                 % {
-                    "name": expert.full_name,
+                    "name": _trainer_name(trainer),
                     "session": other_title,
-                    "when": _session_time(other_starts, other_ends),
+                    "when": session_time_text(other_starts, other_ends),
                 }
                 for other_title, other_starts, other_ends, other_trainers in seen
-                if starts < other_ends and ends > other_starts
-                for expert in trainers
-                if expert in other_trainers
+                if sessions_overlap(starts, ends, other_starts, other_ends)
+                for trainer in trainers
+                if trainer in other_trainers
             ]
             if problems:
                 form.add_error("trainers", problems)
@@ -169,22 +177,86 @@ class SessionInline(admin.TabularInline):
 
 
 class QuotaFormSet(forms.BaseInlineFormSet):
+    """The quotas as the formset will save them, against the capacity being saved
+    (the rule: ``courses.services.training_quotas_problem``)."""
+
     def clean(self):
         super().clean()
-        total = sum(
-            form.cleaned_data.get("seats") or 0
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        problem = training_quotas_problem(
+            capacity=self.instance.capacity,
+            quota_seats=[
+                form.cleaned_data.get("seats")
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ],
         )
-        capacity = self.instance.capacity or 0
-        if total > capacity:
-            raise forms.ValidationError(
-                _(
-                    "The regional quotas add up to %(total)s seats, "
-                    "more than the capacity (%(capacity)s)."
-                )
-                % {"total": total, "capacity": capacity}
+        if problem:
+            raise forms.ValidationError(problem)
+
+
+class TrainingAdminForm(forms.ModelForm):
+    """The capacity may not go below the confirmed seats (``training_check_capacity``:
+    the training's row is locked in the admin's transaction while they are counted)."""
+
+    # No Meta: the admin builds the form for its fieldsets from this base.
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity is not None and "capacity" in self.changed_data:
+            # The quotas are judged by their inline, against the new capacity.
+            training_check_capacity(training=self.instance, capacity=capacity, quota_seats=())
+        return cleaned
+
+
+def _transition_action(action: str):
+    """An admin action moving the selected trainings along ``courses.services.TRANSITIONS``."""
+
+    def run(modeladmin, request, queryset):
+        _apply_transition(modeladmin, request, queryset, action)
+
+    run.__name__ = f"training_{action}"
+    return admin.action(description=TRANSITIONS[action].label, permissions=["change"])(run)
+
+
+def _apply_transition(modeladmin, request, queryset, action: str, reason: str = "") -> None:
+    done = []
+    for training in queryset.order_by("start_date", "pk"):
+        try:
+            training_transition(training=training, action=action, actor=request.user, reason=reason)
+        except DomainError as error:
+            modeladmin.message_user(
+                request, f"{training.title}: {error.message}", level=messages.ERROR
             )
+        else:
+            done.append(training.title)
+    if done:
+        modeladmin.message_user(
+            request,
+            gettext("%(action)s: %(trainings)s.")
+            % {"action": TRANSITIONS[action].label, "trainings": ", ".join(done)},
+            level=messages.SUCCESS,
+        )
+
+
+@admin.action(description=TRANSITIONS["cancel"].label, permissions=["change"])
+def training_cancel_action(modeladmin, request, queryset):
+    """Cancel after a confirmation page: it says how many people are told, and asks why."""
+    if request.POST.get("confirm") == "yes":
+        _apply_transition(
+            modeladmin, request, queryset, "cancel", reason=request.POST.get("reason", "")
+        )
+        return None
+    trainings = list(annotate_seats(queryset).order_by("start_date", "pk"))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Cancel trainings"),
+        "opts": modeladmin.model._meta,
+        "trainings": trainings,
+        "refused": [t for t in trainings if "cancel" not in training_allowed_actions(t)],
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/courses/training/cancel_confirmation.html", context)
 
 
 class QuotaInline(admin.TabularInline):
@@ -201,7 +273,17 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    training_path = "coordinators"
+    form = TrainingAdminForm
+    # The status moves only through the life-cycle service (``courses.services``):
+    # read-only on the form, changed with these actions of the list.
+    actions = [
+        _transition_action("publish"),
+        _transition_action("close"),
+        _transition_action("complete"),
+        training_cancel_action,
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
@@ -259,43 +341,58 @@ class TrainingAdmin(admin.ModelAdmin):
         (_("Certificates"), {"fields": [("min_attendance_percent", "min_hours")]}),
     ]
 
-    # participants.admin adds the registrations inline: it sits above courses.
+    # Apps above courses add theirs (participants: registrations, certificates)
+    # through ``courses.hooks.training_admin_extend``; read in the get_* methods below.
     inlines = [SessionInline, QuotaInline, QuestionInline]
-    readonly_fields = ["suggested_experts"]
+    readonly_fields = ["status", "suggested_experts"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
-                waitlisted_count=Count(
-                    "registrations", filter=Q(registrations__status="waitlisted")
-                ),
-            )
-        )
+        # Seats come from the registered counter (``courses.seats``): courses does not
+        # count registrations itself.
+        return annotate_seats(super().get_queryset(request))
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *training_admin_extras.inlines]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *training_admin_extras.list_display]
+
+    def _get_base_actions(self):
+        # The one place Django gathers a ModelAdmin's actions (the changelist and the
+        # system checks both read it): the registered ones join ``actions`` here.
+        extra = (self.get_action(action) for action in training_admin_extras.actions)
+        return [*super()._get_base_actions(), *extra]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not user_acts_on_every_training(request.user, action=CHANGE):
+            # A coordinator who creates a training runs it: without this they could not
+            # open what they just saved (``rtcm.core.access``).
+            form.instance.coordinators.add(request.user)
+        for step in training_admin_extras.after_save:
+            step(form.instance, change=change)
 
     @admin.display(description=_("trainers"))
     def suggested_experts(self, training):
-        if not training.pk:
-            return gettext("Save the training first: then the expert network suggests trainers.")
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("experts_staff:matching", kwargs={"slug": training.slug}),
-            gettext("Suggested experts"),
+        # Where to pick trainers is the expert network's page: it registers the link
+        # (``courses.hooks``), so courses names no URL of an app above it.
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            ((link(training),) for link in training_admin_extras.trainer_links),
         )
 
-    @admin.display(description=_("confirmed"), ordering="confirmed_count")
+    @admin.display(description=_("confirmed"), ordering="seats_taken")
     def confirmed(self, obj):
-        return obj.confirmed_count
+        return obj.seats_taken
 
-    @admin.display(description=_("waiting"), ordering="waitlisted_count")
+    @admin.display(description=_("waiting"), ordering="waitlist_length")
     def waitlisted(self, obj):
-        return obj.waitlisted_count
+        return obj.waitlist_length
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     form = SessionAdminForm
     list_display = ["title", "training", "starts_at", "ends_at", "room"]
     list_filter = ["training__status"]
@@ -303,3 +400,8 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["training"]
     autocomplete_fields = ["trainers", "training"]
     date_hierarchy = "starts_at"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "training":  # a session is added to a training one runs
+            kwargs["queryset"] = trainings_for_user(request.user, action=CHANGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

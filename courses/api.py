@@ -4,9 +4,12 @@ from django.db.models import Prefetch
 from django_filters import rest_framework as filters
 from rest_framework import filters as drf_filters
 from rest_framework import serializers, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
 from courses import selectors
+from courses.filters import TrainingFilter
 from courses.models import Curriculum, Module, Question, Session, Topic, Training
 
 
@@ -113,38 +116,6 @@ class SessionListSerializer(SessionSerializer):
         fields = [*SessionSerializer.Meta.fields, "training"]
 
 
-class TrainingFilter(filters.FilterSet):
-    topic = filters.CharFilter(method="filter_topic")
-    region = filters.CharFilter(method="filter_region")
-    format = filters.ChoiceFilter(choices=Training.Format.choices)
-    language = filters.CharFilter(method="filter_language")
-    status = filters.ChoiceFilter(
-        choices=[(s, s) for s in Training.PUBLIC_STATUSES]  # drafts are never public
-    )
-    starts_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
-    starts_before = filters.DateFilter(field_name="start_date", lookup_expr="lte")
-    ends_after = filters.DateFilter(field_name="end_date", lookup_expr="gte")
-
-    class Meta:
-        model = Training
-        fields = ["topic", "region", "format", "status", "language"]
-
-    def filter_language(self, queryset, name, value):
-        # Working languages are a JSON list of codes: match the quoted code.
-        return queryset.filter(languages__icontains=f'"{value.strip()}"')
-
-    # Through subqueries, so that rows are not duplicated nor seat counts skewed.
-    def filter_topic(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Training.objects.filter(modules__topic__slug=value).values("pk")
-        )
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Training.objects.filter(target_regions__code=value).values("pk")
-        )
-
-
 class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Topic.objects.all()
     serializer_class = TopicSerializer
@@ -153,13 +124,28 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+    def __getattr__(self, name):
+        return getattr(api_settings, name)
+
+
+class CatalogueContentNegotiation(DefaultContentNegotiation):
+    """``?format=online`` filters by the training's format, as on the catalogue page:
+    here it does not pick a renderer (DRF's ``URL_FORMAT_OVERRIDE``), which answered 404."""
+
+    settings = _NoFormatOverride()
+
+
 class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     """Public trainings (every status but draft), newest first. ``?search=`` in title
-    and description."""
+    and description; the catalogue page's filters too (``courses.filters``)."""
 
     permission_classes = [AllowAny]
     lookup_field = "slug"
     filterset_class = TrainingFilter
+    content_negotiation_class = CatalogueContentNegotiation
     filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter]
     search_fields = ["title", "description"]
 

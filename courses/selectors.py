@@ -8,51 +8,19 @@ does not grow with the number of rows. Tests pin those counts.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from django.apps import apps
 from django.db.models import (
-    Count,
     F,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
+from courses.hooks import public_trainers
 from courses.models import Curriculum, Module, Session, Topic, Training
-
-
-def _registrations_count(status: str) -> Coalesce:
-    """A correlated subquery counting one training's registrations in ``status``.
-
-    A subquery rather than ``Count()`` over a join: the database then counts
-    only for the rows a page shows (through the ``training, status`` index),
-    not for every training before the LIMIT. Registration is looked up by name:
-    participants sits above courses.
-    """
-    registration = apps.get_model("participants", "Registration")
-    counted = (
-        registration.objects.filter(training=OuterRef("pk"), status=status)
-        .order_by()
-        .values("training")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _with_seats(queryset: QuerySet[Training]) -> QuerySet[Training]:
-    """Annotate seats taken (confirmed), seats left and the waiting list's length."""
-    return queryset.annotate(
-        seats_taken=_registrations_count("confirmed"),
-        waitlist_length=_registrations_count("waitlisted"),
-    ).annotate(seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0)))
+from courses.seats import annotate_seats
 
 
 def _public(queryset: QuerySet[Training] | None = None) -> QuerySet[Training]:
@@ -60,19 +28,9 @@ def _public(queryset: QuerySet[Training] | None = None) -> QuerySet[Training]:
     return queryset.filter(status__in=Training.PUBLIC_STATUSES)
 
 
-@dataclass(frozen=True)
-class CatalogueFilters:
-    topic: Topic | None = None
-    region: str | None = None
-    format: str | None = None
-    month: dt.date | None = None  # first day of the month
-    past: bool = False
-    query: str = ""
-
-
 def _shaped(queryset: QuerySet[Training]) -> QuerySet[Training]:
     """Seat counts plus what a catalogue card shows, in a fixed number of queries."""
-    return _with_seats(queryset).prefetch_related(
+    return annotate_seats(queryset).prefetch_related(
         "target_regions",
         Prefetch("modules", queryset=Module.objects.select_related("topic")),
     )
@@ -83,55 +41,29 @@ def training_queryset_public() -> QuerySet[Training]:
     return _shaped(_public())
 
 
-def training_list_public(*, filters: CatalogueFilters | None = None) -> QuerySet[Training]:
-    """The public catalogue: upcoming and running trainings (or past ones), filtered.
-
-    Filters on many-to-many relations go through ``pk__in`` subqueries, so that
-    they neither duplicate rows nor skew the seat counts.
-    """
-    filters = filters or CatalogueFilters()
+def trainings_current(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Upcoming and running trainings, the soonest first (the catalogue's default)."""
     today = timezone.localdate()
-    queryset = _public()
-    if filters.past:
-        queryset = queryset.filter(end_date__lt=today).order_by("-start_date", "title")
-    else:
-        queryset = queryset.filter(end_date__gte=today).order_by("start_date", "title")
-    if filters.topic is not None:
-        queryset = queryset.filter(
-            pk__in=Training.objects.filter(modules__topic=filters.topic).values("pk")
-        )
-    if filters.region:
-        queryset = queryset.filter(
-            pk__in=Training.objects.filter(target_regions__code=filters.region).values("pk")
-        )
-    if filters.format:
-        queryset = queryset.filter(format=filters.format)
-    if filters.month is not None:
-        first = filters.month.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        # Any overlap with the month: starts before it ends, ends after it starts.
-        queryset = queryset.filter(start_date__lt=following, end_date__gte=first)
-    if filters.query:
-        queryset = queryset.filter(
-            Q(title__icontains=filters.query) | Q(description__icontains=filters.query)
-        )
-    return _shaped(queryset)
+    return queryset.filter(end_date__gte=today).order_by("start_date", "title")
+
+
+def trainings_past(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """Trainings that have ended, the latest first."""
+    today = timezone.localdate()
+    return queryset.filter(end_date__lt=today).order_by("-start_date", "title")
+
+
+def training_list_public() -> QuerySet[Training]:
+    """The public catalogue: upcoming and running trainings, shaped for lists.
+
+    The catalogue's filters (page and API) are ``courses.filters.TrainingFilter``.
+    """
+    return trainings_current(training_queryset_public())
 
 
 def training_list_upcoming(*, limit: int = 6) -> list[Training]:
     """For the home page: upcoming and running trainings, cancelled ones left out."""
     return list(training_list_public().exclude(status=Training.Status.CANCELLED)[:limit])
-
-
-def public_trainers(lookup: str = "trainers") -> Prefetch:
-    """A prefetch of sessions' trainers limited to public profiles (active and consenting).
-
-    Public pages, feeds and the API name only the trainers who agreed to a
-    public profile, linking to it; an expert who withdrew consent disappears
-    from them at once. (The network's own rule: ``experts.models.Expert.public_q``.)
-    """
-    expert = apps.get_model("experts", "Expert")
-    return Prefetch(lookup, queryset=expert.objects.filter(expert.public_q()))
 
 
 def training_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[Training]:
@@ -177,3 +109,66 @@ def calendar_trainings(*, first: dt.date, last: dt.date) -> QuerySet[Training]:
         .exclude(status=Training.Status.CANCELLED)
         .order_by("start_date", "title", "pk")
     )
+
+
+# --- trainers: nobody teaches two sessions at once ------------------------------------
+
+
+def sessions_overlap(
+    starts_at: dt.datetime, ends_at: dt.datetime, other_starts_at, other_ends_at
+) -> bool:
+    """Whether two sessions' times overlap (one ending when the other starts does not)."""
+    return starts_at < other_ends_at and ends_at > other_starts_at
+
+
+def trainer_clashes(
+    *,
+    expert_ids: Iterable[int],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    exclude_session_ids: Iterable[int] = (),
+    exclude_training_id: int | None = None,
+) -> dict[int, Session]:
+    """The rule "nobody teaches two sessions at once", as one read.
+
+    For each of ``expert_ids`` booked as trainer of a session overlapping
+    ``starts_at``–``ends_at`` (sessions of cancelled trainings do not count;
+    ``exclude_session_ids`` and the sessions of ``exclude_training_id`` are left
+    out), that expert's first such session, with its training. One query. The
+    booking service (``experts.services.session_assign_trainer``) and the admin
+    forms ask this; the trainers are reached through ``Session.trainers``.
+    """
+    expert_ids = {int(pk) for pk in expert_ids if pk is not None}
+    if not expert_ids:
+        return {}
+    sessions = (
+        Session.objects.filter(
+            trainers__in=expert_ids, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(training__status=Training.Status.CANCELLED)
+        .exclude(pk__in=[pk for pk in exclude_session_ids if pk is not None])
+        .select_related("training")
+        .annotate(trainer_id=F("trainers"))
+        .order_by("starts_at", "pk")
+    )
+    if exclude_training_id is not None:
+        sessions = sessions.exclude(training_id=exclude_training_id)
+    clashes: dict[int, Session] = {}
+    for session in sessions:
+        if session.trainer_id in expert_ids:
+            clashes.setdefault(session.trainer_id, session)
+    return clashes
+
+
+def session_time_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
+
+
+def trainer_clash_message(*, name: str, session: Session) -> str:
+    """What a refused booking says: who, and the session already taught then."""
+    return _("%(name)s already teaches “%(session)s” at that time (%(when)s).") % {
+        "name": name,
+        "session": f"{session.training.title} — {session.title}",
+        "when": session_time_text(session.starts_at, session.ends_at),
+    }

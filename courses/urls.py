@@ -1,7 +1,6 @@
 from django.urls import path
 
 from courses import views
-from participants import views as participant_views
 
 app_name = "courses"
 
@@ -10,5 +9,6 @@ urlpatterns = [
     path("calendar.ics", views.catalogue_calendar_ics, name="catalogue_calendar"),
     path("<slug:slug>/", views.training_detail, name="training_detail"),
     path("<slug:slug>/calendar.ics", views.training_calendar_ics, name="training_calendar"),
-    path("<slug:slug>/register/", participant_views.register, name="training_register"),
+    # "<slug>/register/" (the registration form, participants' page) is wired at the top,
+    # in rtcm/urls.py: courses imports no app above it.
 ]

@@ -6,24 +6,33 @@ from django.shortcuts import render
 
 from courses import selectors
 from courses.calendar import calendar_bytes, catalogue_calendar, training_calendar
-from courses.forms import CatalogueFilterForm
+from courses.filters import PAGE_FIELDS, TrainingFilter
 from courses.models import Training
+from rtcm.core.access import user_is_staff
+from rtcm.core.storage import content_disposition
 
 
 def training_list(request):
-    form = CatalogueFilterForm(request.GET or None)
-    filters = form.to_filters() if request.GET else selectors.CatalogueFilters()
-    page = Paginator(selectors.training_list_public(filters=filters), 20).get_page(
-        request.GET.get("page")
-    )
+    data = request.GET.copy()
+    data.setdefault("past", "false")  # the page lists upcoming and running trainings first
+    catalogue = TrainingFilter(data, queryset=selectors.training_queryset_public())
+    page = Paginator(catalogue.qs, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
+    context = {
+        "form": catalogue.form,
+        "page_fields": PAGE_FIELDS,
+        "page": page,
+        "past": bool(catalogue.form.cleaned_data.get("past")),
+        "query": query.urlencode(),
+    }
     return render(request, "courses/training_list.html", context)
 
 
 def training_detail(request, slug):
-    training = selectors.training_get_public(slug=slug, include_unpublished=request.user.is_staff)
+    training = selectors.training_get_public(
+        slug=slug, include_unpublished=user_is_staff(request.user)
+    )
     if training is None:
         raise Http404
     context = {
@@ -35,7 +44,7 @@ def training_detail(request, slug):
 
 def _ics_response(calendar, filename: str) -> HttpResponse:
     response = HttpResponse(calendar_bytes(calendar), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -8,9 +8,10 @@ Status, consent, slug and the CV's details are read-only here: the status
 changes through the actions (approve, deactivate, reactivate) or, to decline
 with the reason the applicant is owed, on the staff review page.
 
-Network officers (and superusers) edit; coordinators may look, which is also
-what lets them pick trainers from the sessions' autocomplete — where only
-active experts are offered.
+Who may look and who may edit is Django's model permissions, given to the
+role groups by ``rtcm.core.roles.ROLE_PERMISSIONS``: network officers (and
+superusers) edit; coordinators may look, which is also what lets them pick
+trainers from the sessions' autocomplete — where only active experts are offered.
 """
 
 from __future__ import annotations
@@ -26,21 +27,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from courses.hooks import training_admin_extend
 from experts import services
-from experts.models import WORKING_LANGUAGES, Expert, ExpertMessage
-from library.validators import UploadRefused, allowed_extensions_text
+from experts.models import WORKING_LANGUAGES, Expert, ExpertMessage, TrainerRating
+from rtcm.core.access import TrainingScopedAdminMixin
+from rtcm.core.admin import ServiceSavingAdminMixin
 from rtcm.core.errors import DomainError
-from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER, user_has_role
+from rtcm.core.uploads import UploadRefused, allowed_extensions_text
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
-
-
-def _is_officer(request) -> bool:
-    return user_has_role(request.user, NETWORK_OFFICER)
-
-
-def _may_look(request) -> bool:
-    return _is_officer(request) or user_has_role(request.user, COORDINATOR)
 
 
 class ExpertAdminForm(forms.ModelForm):
@@ -137,9 +132,7 @@ class ExpertMessageInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
 
-    def has_view_permission(self, request, obj=None):
-        return _may_look(request)
-
+    # The messages are the services' log: nobody adds or edits them here.
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -212,7 +205,7 @@ def reactivate(modeladmin, request, queryset):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
     form = ExpertAdminForm
     list_display = [
         "full_name",
@@ -287,22 +280,6 @@ class ExpertAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("status_changed_by")
 
-    # Network officers edit; coordinators look (and pick trainers through the autocomplete).
-    def has_module_permission(self, request):
-        return _may_look(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _may_look(request)
-
-    def has_add_permission(self, request):
-        return _is_officer(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_officer(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return _is_officer(request)
-
     @admin.display(description=_("public"), boolean=True)
     def public(self, expert: Expert) -> bool:
         return expert.is_public
@@ -350,14 +327,14 @@ class ExpertAdmin(admin.ModelAdmin):
             queryset = queryset.filter(status=Expert.Status.ACTIVE)
         return queryset, may_have_duplicates
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
         expertise = form.cleaned_data.get("expertise") or []
         languages = form.cleaned_data.get("languages") or []
         cv = form.cleaned_data.get("cv") or None
         photo = form.cleaned_data.get("photo") or None
         if change:
-            expert = services.expert_update(
+            return services.expert_update(
                 expert=Expert.objects.get(pk=obj.pk),
                 data=data,
                 expertise=expertise,
@@ -367,30 +344,18 @@ class ExpertAdmin(admin.ModelAdmin):
                 clear_cv=bool(form.cleaned_data.get("remove_cv")),
                 clear_photo=bool(form.cleaned_data.get("remove_photo")),
             )
-        else:
-            expert = services.expert_create(
-                data=data,
-                expertise=expertise,
-                languages=languages,
-                cv=cv,
-                photo=photo,
-                public_profile_consent=bool(form.cleaned_data.get("public_profile_consent")),
-                actor=request.user,
-            )
-        # The admin goes on with ``obj`` (messages, history, redirect): make it the saved row.
-        vars(obj).update(vars(expert))
+        return services.expert_create(
+            data=data,
+            expertise=expertise,
+            languages=languages,
+            cv=cv,
+            photo=photo,
+            public_profile_consent=bool(form.cleaned_data.get("public_profile_consent")),
+            actor=request.user,
+        )
 
-    def save_related(self, request, form, formsets, change):
-        # Expertise and languages were set by the service; the inline is read-only.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         services.expert_delete(expert=obj)
-
-    def delete_queryset(self, request, queryset):
-        for expert in queryset:
-            services.expert_delete(expert=expert)
 
 
 @admin.register(ExpertMessage)
@@ -418,12 +383,7 @@ class ExpertMessageAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_module_permission(self, request):
-        return _is_officer(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_officer(request)
-
+    # The services' log of e-mails: read-only for everyone (viewing is a model permission).
     def has_add_permission(self, request):
         return False
 
@@ -432,3 +392,76 @@ class ExpertMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TrainerRating)
+class TrainerRatingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    """Participants' ratings of their trainers, as they gave them (from their manage page).
+
+    Nothing here is edited: a rating is the participant's word, written by
+    ``experts.ratings.trainer_rate``. Staff may delete an abusive one.
+    """
+
+    training_path = "session__training__coordinators"
+
+    list_display = ["expert", "session", "score", "created_at", "participant"]
+    list_filter = ["score", "created_at", "expert"]
+    search_fields = [
+        "expert__given_name",
+        "expert__family_name",
+        "session__title",
+        "session__training__title",
+        "registration__participant__given_name",
+        "registration__participant__family_name",
+        "comment",
+    ]
+    list_select_related = ["expert", "session__training", "registration__participant"]
+    date_hierarchy = "created_at"
+    fields = ["expert", "session", "score", "comment", "registration_link", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("expert", "session__training", "registration__participant")
+        )
+
+    @admin.display(description=_("participant"), ordering="registration__participant")
+    def participant(self, rating):
+        return rating.registration.participant
+
+    @admin.display(description=_("registration"))
+    def registration_link(self, rating):
+        url = reverse("admin:participants_registration_change", args=[rating.registration_id])
+        return format_html('<a href="{}">{}</a>', url, rating.registration)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing to save: every field is read-only.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- the training admin (courses') ------------------------------------------------------
+
+
+def suggested_experts_link(training) -> str:
+    """The "trainers" row of the training admin: the network's suggestions page."""
+    if not training.pk:
+        return gettext("Save the training first: then the expert network suggests trainers.")
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("experts_staff:matching", kwargs={"slug": training.slug}),
+        gettext("Suggested experts"),
+    )
+
+
+training_admin_extend(trainer_links=[suggested_experts_link])

@@ -27,6 +27,7 @@ from rtcm.core.spreadsheets import (
     csv_bytes,
     workbook_bytes,
 )
+from rtcm.core.storage import content_disposition
 
 FORMATS = ("xlsx", "csv")
 
@@ -105,8 +106,8 @@ def export_response(experts: QuerySet[Expert], *, fmt: str, staff: bool) -> Http
         content, content_type = export_csv(experts, staff=staff), CSV_CONTENT_TYPE
     stem = "experts-staff" if staff else "experts"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(
+        f"{stem}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     )
     response["X-Content-Type-Options"] = "nosniff"
     if staff:

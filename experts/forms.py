@@ -14,13 +14,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from courses.models import Topic
-from experts import selectors
-from experts.models import WORKING_LANGUAGE_NAMES, WORKING_LANGUAGES, Expert, ExpertLanguage
+from experts.models import WORKING_LANGUAGE_NAMES, WORKING_LANGUAGES, Expert
 from rtcm.core.forms import clean_person_name, clean_phone_number, style_fields
-from rtcm.core.models import Region
 
 BIO_MAX_LENGTH = 5000
 # What an application writes on the expert's row (files, topics and languages apart).
@@ -33,73 +30,6 @@ APPLICATION_FIELDS = (
     "organisation",
     "position",
 )
-
-
-class DirectorySearchForm(forms.Form):
-    """The directory's search box and filters, read from the query string.
-
-    The choices are those the public directory holds (topics, countries and
-    languages of public experts; every region), read once when the form is
-    made: four queries, whatever the number of experts. A bad value is
-    dropped (``search_params``), the rest apply.
-    """
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=selectors.MAX_QUERY_LENGTH)
-    topic = forms.ChoiceField(label=_("Expertise"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(label=_("Working language"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        public = selectors.public_experts()
-        topics = (
-            Topic.objects.filter(experts__in=public.values("pk"))
-            .distinct()
-            .order_by("position", "name")
-            .values_list("slug", "name")
-        )
-        self.region_labels = {
-            region.code: str(region) for region in Region.objects.order_by("position", "name")
-        }
-        country_codes = public.order_by().values_list("country", flat=True).distinct()
-        language_codes = (
-            ExpertLanguage.objects.filter(expert__in=public.values("pk"))
-            .order_by()
-            .values_list("code", flat=True)
-            .distinct()
-        )
-        self.fields["topic"].choices = [("", _("All areas")), *topics]
-        self.fields["region"].choices = [("", _("All regions")), *self.region_labels.items()]
-        self.fields["country"].choices = [
-            ("", _("All countries")),
-            *_by_label((str(code), countries.name(code)) for code in country_codes),
-        ]
-        self.fields["language"].choices = [
-            ("", _("All languages")),
-            *_by_label(
-                (code, str(WORKING_LANGUAGE_NAMES.get(code, code))) for code in language_codes
-            ),
-        ]
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
-
-    def search_params(self) -> dict:
-        """Keyword arguments of ``selectors.expert_directory``; a broken filter is dropped."""
-        if not self.is_bound:
-            return {"query": ""}
-        self.is_valid()
-        data = self.cleaned_data
-        return {
-            "query": (data.get("q") or "").strip(),
-            "topic": data.get("topic") or None,
-            "region": data.get("region") or None,
-            "country": data.get("country") or None,
-            "language": data.get("language") or None,
-        }
 
 
 def _by_label(choices) -> list[tuple[str, str]]:
@@ -256,3 +186,42 @@ class ApplicationForm(forms.Form):
             field = self.fields[name]
             field.help_text = format_lazy("{} {}", field.help_text, FILES_AGAIN)
             self[name].help_text = field.help_text  # the bound field copied the old one
+
+
+class TrainerRatingForm(forms.Form):
+    """A participant's rating of one trainer of one session (the manage page).
+
+    The page shows one per trainer and session, each with its own prefix; the
+    service checks that the person may rate that trainer.
+    """
+
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[
+            ("", _("Choose…")),
+            (5, _("5 — excellent")),
+            (4, _("4 — good")),
+            (3, _("3 — fair")),
+            (2, _("2 — poor")),
+            (1, _("1 — very poor")),
+        ],
+        coerce=int,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def full_clean(self):
+        super().full_clean()
+        self._style()
+
+    def _style(self) -> None:
+        style_fields(self)

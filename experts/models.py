@@ -13,6 +13,7 @@ import secrets
 from pathlib import PurePath
 
 from django.conf import global_settings, settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from rtcm.core.models import LoggedEmail
+from rtcm.core.people import validate_person_name, validate_phone_number
 
 # Working languages an expert may name: every language Django knows by name
 # (the center's own nine and the rest of the regions': Persian, Tajik, Kyrgyz,
@@ -50,11 +52,17 @@ class Expert(models.Model):
         INACTIVE = "inactive", _("Inactive")
         DECLINED = "declined", _("Declined")
 
-    given_name = models.CharField(_("given name"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(
+        _("given name"), max_length=100, validators=[validate_person_name]
+    )
+    family_name = models.CharField(
+        _("family name"), max_length=100, validators=[validate_person_name]
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_phone_number]
+    )
     country = CountryField(_("country"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -199,3 +207,55 @@ class ExpertMessage(LoggedEmail):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class TrainerRating(models.Model):
+    """A participant's rating of one trainer of a session they attended (1 to 5).
+
+    The expert network's matching uses the average; ``experts.ratings.trainer_rate``
+    is the one way in (attended sessions, the session's own trainers, one rating
+    each, changeable). It lives with the experts (it points to ``Expert``, above
+    participants) but keeps the table it was created in (``db_table``; migrations
+    participants 0005 and experts 0003 moved it without touching the data).
+    """
+
+    registration = models.ForeignKey(
+        "participants.Registration",
+        on_delete=models.CASCADE,
+        related_name="trainer_ratings",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        "courses.Session",
+        on_delete=models.CASCADE,
+        related_name="trainer_ratings",
+        verbose_name=_("session"),
+    )
+    expert = models.ForeignKey(
+        Expert,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("trainer"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("rated at"), auto_now=True)
+
+    class Meta:
+        db_table = "participants_trainerrating"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("trainer rating")
+        verbose_name_plural = _("trainer ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session", "expert"], name="trainer_rating_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="trainer_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} — {self.score}/5"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from experts.models import Expert, ExpertMessage
+from rtcm.core.mail import render_email
 
 CONSENT_SALT = "experts.consent"
 
@@ -34,22 +33,16 @@ def consent_url(expert: Expert) -> str:
 def expert_email(message: ExpertMessage) -> EmailMultiAlternatives:
     """Build the e-mail of a logged message (HTML and plain text); sends nothing."""
     expert = message.expert
-    language = message.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    return render_email(
+        template="experts/email/message",
+        context={
             "kind": message.kind,
             "note": message.note,
             "expert": expert,
             "profile_url": settings.SITE_URL + expert.get_absolute_url(),
             "directory_url": settings.SITE_URL + reverse("experts:directory"),
             "consent_url": consent_url(expert),
-            "CENTER_NAME": settings.CENTER_NAME,
-            "LANGUAGE_CODE": language,
-            "LANGUAGE_BIDI": translation.get_language_bidi(),
-        }
-        subject = " ".join(render_to_string("experts/email/message_subject.txt", context).split())
-        text = render_to_string("experts/email/message.txt", context)
-        html = render_to_string("experts/email/message.html", context)
-    email = EmailMultiAlternatives(subject=subject, body=text, to=[message.recipient])
-    email.attach_alternative(html, "text/html")
-    return email
+        },
+        language=message.language,
+        to=message.recipient,
+    )

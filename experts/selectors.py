@@ -17,14 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses.models import Session, Topic, Training
-from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage
+from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, TrainerRating
 from rtcm.core.models import Region
 from rtcm.core.regions import region_code_subquery
 from rtcm.core.search import contains_q
@@ -321,10 +320,9 @@ def _candidate_facts(
         .annotate(count=Count("session__training", distinct=True))
         .values_list("expert_id", "count")
     )
-    rating_model = apps.get_model("participants", "TrainerRating")
     ratings = {
         expert_id: (total, count)
-        for expert_id, total, count in rating_model.objects.filter(expert_id__in=ids)
+        for expert_id, total, count in TrainerRating.objects.filter(expert_id__in=ids)
         .values("expert_id")
         .annotate(total=Sum("score"), count=Count("pk"))
         .values_list("expert_id", "total", "count")

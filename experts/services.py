@@ -28,11 +28,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Session, Topic, Training
+from courses.selectors import trainer_clash_message, trainer_clashes
 from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, ExpertMessage
-from library.validators import UploadRefused, validate_upload
 from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
 from rtcm.core.storage import delete_stored_file, user_or_none
+from rtcm.core.uploads import UploadRefused, validate_upload
 
 # What an expert's profile holds that staff (and the applicant) write directly;
 # status, consent, files, slug and timestamps have their own functions.
@@ -65,6 +66,15 @@ class ConsentRequired(DomainError):
         "Please give your consent: without it the center cannot keep or review your application."
     )
     code = "consent_required"
+    field = "consent"
+
+
+class ConsentRefused(DomainError):
+    default_message = _(
+        "A declined application keeps no profile: consent to a public profile cannot be given."
+    )
+    status_code = 409
+    code = "consent_refused"
     field = "consent"
 
 
@@ -221,15 +231,25 @@ def expert_delete(*, expert: Expert) -> None:
             transaction.on_commit(partial(delete_stored_file, storage, name))
 
 
+def expert_can_give_consent(expert: Expert) -> bool:
+    """The consent rule: a declined applicant keeps no profile, so cannot give consent
+    (withdrawing is always possible); giving it when it is given changes nothing."""
+    return not expert.consents and expert.status != Expert.Status.DECLINED
+
+
 def expert_set_consent(*, expert: Expert, consent: bool) -> Expert:
     """Give or withdraw consent to a public profile; it shows or goes at once.
 
     Giving it again when it is given (or withdrawing it when it is not) changes
-    nothing, and keeps the time it was first given.
+    nothing, and keeps the time it was first given. A declined expert cannot
+    give it (``ConsentRefused``): the rule is ``expert_can_give_consent``, read
+    under the expert's row lock.
     """
     now = timezone.now()
     with transaction.atomic():
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if consent and not locked.consents and not expert_can_give_consent(locked):
+            raise ConsentRefused()
         if consent and locked.public_profile_consent_at is None:
             locked.public_profile_consent_at = now
         elif not consent and locked.public_profile_consent_at is not None:
@@ -359,32 +379,37 @@ def _queue_message(expert: Expert, kind: str, *, note: str = "", actor=None) -> 
 # --- trainers -------------------------------------------------------------------------
 
 
-def trainer_problem(
-    expert: Expert, starts_at, ends_at, *, exclude_session_id: int | None = None
-) -> str | None:
-    """Why ``expert`` cannot teach from ``starts_at`` to ``ends_at``, or None.
-
-    Only active experts teach; and nobody teaches two sessions at once (sessions
-    of cancelled trainings do not count). The admin's forms ask this too.
-    """
+def trainer_refusal(expert: Expert) -> str | None:
+    """Why the network does not let ``expert`` teach at all, or None: only active experts
+    teach. Registered with ``courses.hooks`` (``experts.apps``) for the sessions' admin."""
     if expert.status != Expert.Status.ACTIVE:
         return _("%(name)s is %(status)s: only active experts of the network can be trainers.") % {
             "name": expert.full_name,
             "status": expert.get_status_display().lower(),
         }
-    clash = (
-        _bookings(expert)
-        .filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=exclude_session_id)
-        .select_related("training")
-        .first()
-    )
+    return None
+
+
+def trainer_problem(
+    expert: Expert, starts_at, ends_at, *, exclude_session_id: int | None = None
+) -> str | None:
+    """Why ``expert`` cannot teach from ``starts_at`` to ``ends_at``, or None.
+
+    Only active experts teach (``trainer_refusal``); and nobody teaches two
+    sessions at once (``courses.selectors.trainer_clashes``, which the admin's
+    forms ask too).
+    """
+    refusal = trainer_refusal(expert)
+    if refusal:
+        return refusal
+    clash = trainer_clashes(
+        expert_ids=[expert.pk],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude_session_ids=[exclude_session_id],
+    ).get(expert.pk)
     if clash is not None:
-        return _("%(name)s already teaches “%(session)s” at that time (%(when)s).") % {
-            "name": expert.full_name,
-            "session": f"{clash.training.title} — {clash.title}",
-            "when": _session_time(clash),
-        }
+        return trainer_clash_message(name=expert.full_name, session=clash)
     return None
 
 
@@ -494,7 +519,7 @@ def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
 def cv_check(uploaded_file) -> tuple[str, str]:
     """The CV's safe name and content type, or ``UploadRefused`` (field ``cv``); stores nothing.
 
-    The library's checks by content (``library.validators.validate_upload``),
+    The library's checks by content (``rtcm.core.uploads.validate_upload``),
     narrowed to PDF, DOCX and ODT and to ``RTCM_EXPERT_CV_MAX_BYTES``. Forms
     call it to show the message beside the field; the services call it again.
     """

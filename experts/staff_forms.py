@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from experts import selectors
-from experts.models import WORKING_LANGUAGES, Expert
+from experts.models import Expert
 from rtcm.core.forms import style_fields
 
 
@@ -30,45 +28,6 @@ class StyledForm(forms.Form):
 
     def _style(self) -> None:
         style_fields(self)
-
-
-class ExpertFilterForm(StyledForm):
-    """The staff list's search and filters, read from the query string; bad values are dropped.
-
-    Topic and region choices are given by the view (read once per page), so
-    that rendering and checking the form query nothing.
-    """
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=selectors.MAX_QUERY_LENGTH)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    topic = forms.ChoiceField(label=_("Expertise"), required=False)
-    region = forms.ChoiceField(label=_("Region"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(label=_("Working language"), required=False)
-
-    def __init__(self, *args, topics=(), regions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any status")), *Expert.Status.choices]
-        self.fields["topic"].choices = [("", _("All topics")), *topics]
-        self.fields["region"].choices = [("", _("All regions")), *regions]
-        self.fields["country"].choices = [("", _("All countries")), *countries]
-        self.fields["language"].choices = [("", _("All languages")), *WORKING_LANGUAGES]
-        self._style()
-
-    def filters(self) -> dict:
-        """Keyword arguments of ``selectors.expert_directory`` (without ``staff``)."""
-        if not self.is_bound:
-            return {"query": ""}
-        self.is_valid()  # a broken filter is dropped, the others apply
-        data = self.cleaned_data
-        return {
-            "query": (data.get("q") or "").strip(),
-            "status": data.get("status") or None,
-            "topic": data.get("topic") or None,
-            "region": data.get("region") or None,
-            "country": data.get("country") or None,
-            "language": data.get("language") or None,
-        }
 
 
 class VettingForm(StyledForm):

@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,14 +33,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from courses.access import training_for_user_or_404, user_may_act_on_training
 from courses.models import Session, Topic, Training
 from experts import exports, selectors, services
+from experts.filters import StaffExpertFilter
 from experts.models import Expert
-from experts.staff_forms import ExpertFilterForm, StaffNotesForm, TrainerForm, VettingForm
-from rtcm.core.access import any_role_required, role_required
+from experts.staff_forms import StaffNotesForm, TrainerForm, VettingForm
+from rtcm.core.access import (
+    CHANGE,
+    READ_EVERY_TRAINING_MATCHING,
+    VIEW,
+    any_role_required,
+    role_required,
+    user_has_role,
+)
 from rtcm.core.errors import DomainError
-from rtcm.core.models import Region
-from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER, user_has_role
+from rtcm.core.forms import add_domain_error
+from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER
+from rtcm.core.storage import file_suffix, stored_file_response
 
 PAGE_SIZE = 50
 SUGGESTIONS_SHOWN = 30
@@ -61,14 +71,6 @@ def _label(action: str, index: int) -> str:
 
 
 # --- the list -------------------------------------------------------------------------
-
-
-def _filter_form(request: HttpRequest) -> tuple[ExpertFilterForm, dict[str, str]]:
-    """The filter form (topics and regions read once) and the region names by code."""
-    topics = list(Topic.objects.order_by("position", "name").values_list("slug", "name"))
-    regions = [(region.code, str(region)) for region in Region.objects.order_by("position")]
-    form = ExpertFilterForm(request.GET or None, topics=topics, regions=regions)
-    return form, dict(regions)
 
 
 def _status_tabs(request: HttpRequest, counts: dict[str, int], current: str | None) -> list:
@@ -103,9 +105,10 @@ def _status_tabs(request: HttpRequest, counts: dict[str, int], current: str | No
 @officers_and_coordinators
 @require_GET
 def expert_list(request: HttpRequest) -> HttpResponse:
-    form, region_names = _filter_form(request)
-    filters = form.filters()
-    experts = selectors.expert_directory(staff=True, **filters)
+    staff_filter = StaffExpertFilter(request.GET)  # the staff API's filters too
+    filters = staff_filter.directory_arguments()
+    experts = staff_filter.qs
+    region_names = staff_filter.region_labels
     by_status = (
         selectors.expert_directory(staff=True, **{**filters, "status": None})
         .order_by()
@@ -120,7 +123,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "form": form,
+        "form": staff_filter.form,
         "page": page,
         "tabs": _status_tabs(request, counts, filters.get("status")),
         "to_review": counts.get(Expert.Status.APPLICANT, 0),
@@ -133,8 +136,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 @role_required(NETWORK_OFFICER)  # e-mails, phones and notes; never cached (export_response)
 @require_GET
 def expert_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    form, _regions = _filter_form(request)
-    experts = selectors.expert_directory(staff=True, **form.filters())
+    experts = StaffExpertFilter(request.GET).qs
     return exports.export_response(experts, fmt=fmt, staff=True)
 
 
@@ -223,25 +225,13 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experts/staff/detail.html", context, status=status)
 
 
-def _put_error(form, error: DomainError | ValidationError, default_field: str) -> None:
-    """The service's refusal beside its field (or the form's own field, or above the form)."""
-    if isinstance(error, ValidationError):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    field = error.field if error.field in form.fields else None
-    if field is None and not error.field:
-        field = default_field
-    form.add_error(field, str(error.message))
-
-
 def _change_status(request: HttpRequest, expert: Expert, action: str, form: VettingForm) -> bool:
     try:
         services.expert_change_status(
             expert=expert, action=action, actor=request.user, note=form.cleaned_data["note"]
         )
     except DomainError as error:
-        _put_error(form, error, "note")
+        add_domain_error(form, error, default_field="note")
         return False
     messages.success(
         request,
@@ -256,7 +246,11 @@ def _record_consent(request: HttpRequest, expert: Expert, page_url: str) -> Http
     consent = request.POST.get("consent")
     if consent not in ("0", "1"):
         return HttpResponseBadRequest(_("Choose whether the expert gave or withdrew consent."))
-    services.expert_set_consent(expert=expert, consent=consent == "1")
+    try:
+        services.expert_set_consent(expert=expert, consent=consent == "1")
+    except DomainError as error:  # a declined expert cannot give consent
+        messages.error(request, str(error.message))
+        return redirect(page_url)
     if consent == "1":
         messages.success(request, _("Recorded: the expert gave consent to a public profile."))
     else:
@@ -273,7 +267,7 @@ def _save_notes(request: HttpRequest, expert: Expert, form: StaffNotesForm) -> b
         )
     except (DomainError, ValidationError) as error:
         expert.refresh_from_db()
-        _put_error(form, error, "staff_notes")
+        add_domain_error(form, error, default_field="staff_notes")
         return False
     messages.success(request, _("The staff notes are saved."))
     return True
@@ -283,26 +277,11 @@ def _save_notes(request: HttpRequest, expert: Expert, form: StaffNotesForm) -> b
 @require_GET
 def expert_cv(request: HttpRequest, pk: int) -> FileResponse:
     expert = get_object_or_404(Expert, pk=pk)
-    if not expert.cv:
-        raise Http404
-    try:
-        handle = expert.cv.storage.open(expert.cv.name, "rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=expert.cv_original_name or f"cv-{expert.slug}{_suffix(expert.cv.name)}",
+    return stored_file_response(
+        expert.cv,
+        filename=expert.cv_original_name or f"cv-{expert.slug}{file_suffix(expert.cv.name)}",
         content_type=expert.cv_content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _suffix(name: str) -> str:
-    base = name.rsplit("/", 1)[-1]
-    return base[base.rfind(".") :] if "." in base else ""
 
 
 # --- matching -------------------------------------------------------------------------
@@ -312,12 +291,14 @@ def _suffix(name: str) -> str:
 @any_role_required(COORDINATOR, NETWORK_OFFICER)
 @require_http_methods(["GET", "POST"])
 def training_matching(request: HttpRequest, slug: str) -> HttpResponse:
-    """The experts suggested for a training; coordinators book or remove trainers here."""
-    training = get_object_or_404(Training, slug=slug)
-    may_assign = user_has_role(request.user, COORDINATOR)
+    """The experts suggested for a training; its coordinators book or remove trainers here
+    (network officers read every training's page, ``rtcm.core.access``)."""
+    action = CHANGE if request.method == "POST" else VIEW
+    training = training_for_user_or_404(
+        request.user, slug, action=action, readers=READ_EVERY_TRAINING_MATCHING
+    )
+    may_assign = user_may_act_on_training(request.user, training, action=CHANGE)
     if request.method == "POST":
-        if not may_assign:
-            raise PermissionDenied
         return _trainer_action(request, training)
     sessions = list(
         training.sessions.prefetch_related(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -21,12 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from experts import exports, selectors, services
-from experts.forms import ApplicationForm, DirectorySearchForm
+from experts.filters import ExpertDirectoryFilter
+from experts.forms import ApplicationForm
 from experts.models import Expert
 from experts.notifications import expert_id_for_consent_token
+from rtcm.core.access import user_is_staff
 from rtcm.core.errors import DomainError
+from rtcm.core.forms import add_domain_error
 from rtcm.core.models import Region
 from rtcm.core.ratelimit import rate_limited
+from rtcm.core.storage import stored_file_response
 
 PAGE_SIZE = 20
 PHOTO_CACHE_SECONDS = 300  # short: a withdrawn consent must not linger in caches
@@ -70,15 +74,16 @@ def _facet_groups(request, facets: dict) -> list[dict]:
 
 @require_GET
 def directory(request):
-    form = DirectorySearchForm(request.GET or None)
-    params = form.search_params()
-    experts = selectors.expert_directory(**params)
+    directory_filter = ExpertDirectoryFilter(request.GET, choices_in_use=True)
+    params = directory_filter.directory_arguments()
+    experts = directory_filter.qs
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
+    region_labels = directory_filter.region_labels
     for expert in page.object_list:
-        expert.region_label = form.region_labels.get(expert.region_code, expert.region_code)
+        expert.region_label = region_labels.get(expert.region_code, expert.region_code)
     filter_query = _filter_query(request)
     context = {
-        "form": form,
+        "form": directory_filter.form,
         "page": page,
         "facet_groups": _facet_groups(request, selectors.directory_facets(experts)),
         "query": params["query"],
@@ -93,8 +98,8 @@ def directory_export(request, fmt):
     """The public directory (as filtered on the page) as XLSX or CSV: public columns only."""
     if fmt not in exports.FORMATS:
         raise Http404
-    params = DirectorySearchForm(request.GET or None).search_params()
-    return exports.export_response(selectors.expert_directory(**params), fmt=fmt, staff=False)
+    experts = ExpertDirectoryFilter(request.GET, choices_in_use=True).qs
+    return exports.export_response(experts, fmt=fmt, staff=False)
 
 
 # --- a profile ------------------------------------------------------------------------
@@ -118,21 +123,21 @@ def profile(request, slug):
 def photo(request, slug):
     """The stored photo of a public profile (staff: of any expert)."""
     experts = Expert.objects.filter(slug=slug)
-    if not request.user.is_staff:
+    if not user_is_staff(request.user):
         experts = experts.filter(Expert.public_q())
     expert = experts.first()
-    if expert is None or not expert.photo:
+    if expert is None:
         raise Http404
-    try:
-        file = expert.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(file, content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
+    # Staff looking at a profile that is not public: keep it out of every cache.
+    response = stored_file_response(
+        expert.photo,
+        filename=f"{expert.slug}.jpg",
+        as_attachment=False,
+        content_type="image/jpeg",
+        private=not expert.is_public,
+    )
     if expert.is_public:
         patch_cache_control(response, public=True, max_age=PHOTO_CACHE_SECONDS)
-    else:  # staff looking at a profile that is not public: keep it out of every cache
-        patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -147,18 +152,6 @@ def correspondence_language() -> str:
         return language
     base = language.split("-")[0]
     return base if base in codes else settings.LANGUAGE_CODE
-
-
-def add_service_error(form: ApplicationForm, error: Exception) -> None:
-    if isinstance(error, DomainError):
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        return
-    if hasattr(error, "error_dict"):
-        for name, field_messages in error.message_dict.items():
-            field = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(field, field_messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _too_many_applications(request) -> bool:
@@ -194,7 +187,7 @@ def apply(request):
                 consent=data["consent"],
             )
         except (DomainError, ValidationError) as error:
-            add_service_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("experts:applied")
     elif not form.cleaned_data.get("consent"):
@@ -229,20 +222,24 @@ def consent(request, token):
     if request.method == "POST":
         choice = request.POST.get("consent")
         if choice in ("give", "withdraw"):
-            expert = services.expert_set_consent(expert=expert, consent=choice == "give")
-            if choice == "withdraw":
-                text = _("Your consent is withdrawn: no public profile is shown.")
-            elif expert.is_public:
-                text = _("Thank you: your profile is now public.")
+            try:
+                expert = services.expert_set_consent(expert=expert, consent=choice == "give")
+            except DomainError as error:  # e.g. a declined expert giving consent
+                messages.error(request, str(error.message))
             else:
-                text = _("Thank you: your consent is recorded.")
-            messages.success(request, text)
-            return _private(redirect(request.path))
+                if choice == "withdraw":
+                    text = _("Your consent is withdrawn: no public profile is shown.")
+                elif expert.is_public:
+                    text = _("Thank you: your profile is now public.")
+                else:
+                    text = _("Thank you: your consent is recorded.")
+                messages.success(request, text)
+                return _private(redirect(request.path))
         status = 400
     else:
         status = 200
     context = {
         "expert": expert,
-        "can_give_consent": not expert.consents and expert.status != Expert.Status.DECLINED,
+        "can_give_consent": services.expert_can_give_consent(expert),
     }
     return _private(render(request, "experts/consent.html", context, status=status))

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from library import services
 from library.models import Document
-from library.validators import (
+from rtcm.core.admin import ServiceSavingAdminMixin
+from rtcm.core.uploads import (
     ALLOWED_TYPES,
     UploadRefused,
     allowed_extensions_text,
     validate_upload,
 )
-from rtcm.core.roles import LIBRARIAN, user_has_role
 
 TEXT_PREVIEW_CHARS = 2000
 
@@ -81,7 +81,7 @@ class DocumentAdminForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
     form = DocumentAdminForm
     list_display = [
         "title",
@@ -148,21 +148,8 @@ class DocumentAdmin(admin.ModelAdmin):
         ),
     ]
 
-    # Librarians (and superusers) only: roles are groups without model permissions.
-    def has_module_permission(self, request):
-        return user_has_role(request.user, LIBRARIAN)
-
-    def has_view_permission(self, request, obj=None):
-        return user_has_role(request.user, LIBRARIAN)
-
-    def has_add_permission(self, request):
-        return user_has_role(request.user, LIBRARIAN)
-
-    def has_change_permission(self, request, obj=None):
-        return user_has_role(request.user, LIBRARIAN)
-
-    def has_delete_permission(self, request, obj=None):
-        return user_has_role(request.user, LIBRARIAN)
+    # Librarians edit, other staff may look: Django's model permissions, given to the
+    # role groups by ``rtcm.core.roles.ROLE_PERMISSIONS``.
 
     @admin.display(description=_("size"))
     def file_size(self, document: Document) -> str:
@@ -172,16 +159,15 @@ class DocumentAdmin(admin.ModelAdmin):
     def text_preview(self, document: Document) -> str:
         return truncatechars(document.extracted_text, TEXT_PREVIEW_CHARS) or "—"
 
-    def save_model(self, request, obj, form, change):
+    def save_through_service(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
         uploaded = form.cleaned_data.get("file")
         new_file = uploaded if isinstance(uploaded, UploadedFile) else None
         topics = form.cleaned_data.get("topics")
         trainings = form.cleaned_data.get("trainings")
         if change:
-            document = Document.objects.get(pk=obj.pk)
-            document = services.document_update(
-                document=document,
+            return services.document_update(
+                document=Document.objects.get(pk=obj.pk),
                 data=data,
                 uploaded_file=new_file,
                 topics=topics,
@@ -189,25 +175,13 @@ class DocumentAdmin(admin.ModelAdmin):
                 actor=request.user,
                 clear_file=uploaded is False,
             )
-        else:
-            document = services.document_create(
-                data=data,
-                uploaded_file=new_file,
-                topics=topics or (),
-                trainings=trainings or (),
-                actor=request.user,
-            )
-        # The admin goes on with ``obj`` (messages, history, redirect): make it the saved row.
-        vars(obj).update(vars(document))
+        return services.document_create(
+            data=data,
+            uploaded_file=new_file,
+            topics=topics or (),
+            trainings=trainings or (),
+            actor=request.user,
+        )
 
-    def save_related(self, request, form, formsets, change):
-        # Topics and trainings were set by the service; inline formsets still save.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def delete_model(self, request, obj):
+    def delete_through_service(self, request, obj):
         services.document_delete(document=obj)
-
-    def delete_queryset(self, request, queryset):
-        for document in queryset:
-            services.document_delete(document=document)

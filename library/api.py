@@ -2,26 +2,32 @@
 
 Reads (list with search, filters and facets; one document by slug) are open to
 anyone, within their access level, decided by ``library.selectors`` as on the
-pages; a participant passes their manage token as ``?registration=``. The file
+pages; a participant opens one training material by the scoped token of its link
+(``?material=``, ``library.materials``) on that document's detail. The file
 itself is never in the API: ``download`` links to the access-checked download
 view. Librarians add, change and delete documents (multipart for the file)
 through ``library.services``, the same functions the admin calls.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
 
 from courses.models import Topic, Training
 from library import selectors, services
+from library.filters import LibraryFilter
+from library.materials import MATERIAL_PARAM, TOKEN_MAX_LENGTH
 from library.models import Document
 from rtcm.core.permissions import IsLibrarian
+from rtcm.core.viewsets import ServiceModelViewSet
 
 LANGUAGE_HELP = "A language code: " + ", ".join(code for code, _name in settings.LANGUAGES) + "."
 
@@ -68,9 +74,9 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
     def _absolute(self, path: str) -> str:
-        token = self.context.get("registration_token")
+        token = self.context.get("material_token")
         if token:
-            path = f"{path}?registration={token}"
+            path = f"{path}?{urlencode({MATERIAL_PARAM: token})}"
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else f"{settings.SITE_URL}{path}"
 
@@ -144,31 +150,20 @@ class DocumentWriteSerializer(serializers.Serializer):
         }
 
 
-class DocumentSearchParamsSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=selectors.MAX_QUERY_LENGTH,
-        help_text='Words to find; "a phrase", -word and or work as in web search engines.',
-    )
-    topic = serializers.SlugField(required=False, help_text="A topic's slug.")
-    type = serializers.ChoiceField(choices=Document.Type.choices, required=False)
-    language = LanguageField(required=False)
-    year_from = serializers.IntegerField(required=False, min_value=0, max_value=9999)
-    year_to = serializers.IntegerField(required=False, min_value=0, max_value=9999)
-    access = serializers.ChoiceField(choices=Document.Access.choices, required=False)
-    sort = serializers.ChoiceField(
-        choices=[(sort, sort) for sort in selectors.SORTS], required=False, default="relevance"
-    )
-    registration = serializers.CharField(
-        required=False,
-        max_length=64,
-        help_text="A confirmed registration's manage token: adds its training's materials.",
-    )
-
-
 class DocumentPagination(PageNumberPagination):
+    """Pages of documents, with the facets the search counted (``LibraryFilter``)."""
+
     page_size = 20
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.facets = getattr(queryset, "facets", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.facets is not None:
+            response.data["facets"] = self.facets.as_dict()
+        return response
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
@@ -191,12 +186,19 @@ class DocumentPagination(PageNumberPagination):
         return schema
 
 
-class DocumentViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    create=extend_schema(responses={201: DocumentDetailSerializer}),
+    update=extend_schema(responses=DocumentDetailSerializer),
+    partial_update=extend_schema(responses=DocumentDetailSerializer),
+)
+class DocumentViewSet(ServiceModelViewSet):
     """Library documents. Anyone reads those their access level allows; librarians write."""
 
     lookup_field = "slug"
     pagination_class = DocumentPagination
-    filter_backends = []  # the selector filters and searches
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LibraryFilter  # the page's search and filters, same parameters
+    response_serializer_class = DocumentDetailSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_permissions(self):
@@ -205,14 +207,29 @@ class DocumentViewSet(viewsets.ModelViewSet):
         return [IsLibrarian()]
 
     def _token(self) -> str | None:
-        token = self.request.query_params.get("registration", "").strip()
-        return token if 0 < len(token) <= 64 else None
+        """A material link's scoped token, on one document's detail only."""
+        if self.action != "retrieve":
+            return None
+        token = self.request.query_params.get(MATERIAL_PARAM, "").strip()
+        return token if 0 < len(token) <= TOKEN_MAX_LENGTH else None
 
     def get_queryset(self):
-        documents = selectors.documents_visible_to(
-            user=self.request.user, registration_token=self._token()
-        )
+        documents = selectors.documents_visible_to(user=self.request.user)
         return documents.prefetch_related("topics")
+
+    def get_object(self):
+        token = self._token()
+        if token:
+            document = (
+                Document.objects.filter(slug=self.kwargs[self.lookup_field])
+                .prefetch_related("topics")
+                .first()
+            )
+            if document is not None and selectors.document_is_visible(
+                document, self.request.user, token
+            ):
+                return document
+        return super().get_object()
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -220,68 +237,31 @@ class DocumentViewSet(viewsets.ModelViewSet):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "registration_token": self._token()}
+        context = {**super().get_serializer_context(), "material_token": self._token()}
+        if self.action == "list":  # the words searched, for the snippets
+            context["query"] = self.request.query_params.get("q", "")
+        return context
 
-    @extend_schema(parameters=[DocumentSearchParamsSerializer])
-    def list(self, request, *args, **kwargs):
-        params = DocumentSearchParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        values = params.validated_data
-        results, facets = selectors.document_search(
-            user=request.user,
-            registration_token=self._token(),
-            query=values.get("q", ""),
-            topic=values.get("topic"),
-            doc_type=values.get("type"),
-            language=values.get("language"),
-            year_from=values.get("year_from"),
-            year_to=values.get("year_to"),
-            access=values.get("access"),
-            sort=values["sort"],
-        )
-        page = self.paginate_queryset(results)
-        context = {**self.get_serializer_context(), "query": values.get("q", "")}
-        serializer = DocumentSerializer(page, many=True, context=context)
-        response = self.get_paginated_response(serializer.data)
-        response.data["facets"] = facets.as_dict()
-        return response
+    def filter_queryset(self, queryset):
+        # The search (and its facets) is the list's: one document is found by its slug.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    def _detail(self, document: Document, status_code: int = status.HTTP_200_OK) -> Response:
-        document = self.get_queryset().get(pk=document.pk)
-        serializer = DocumentDetailSerializer(document, context=self.get_serializer_context())
-        return Response(serializer.data, status=status_code)
-
-    @extend_schema(request=DocumentWriteSerializer, responses={201: DocumentDetailSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = DocumentWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer) -> Document:
         arguments = serializer.service_arguments()
-        arguments.pop("clear_file")
-        document = services.document_create(
+        return services.document_create(
             data=arguments["data"],
             uploaded_file=arguments["uploaded_file"],
             topics=arguments["topics"] or (),
             trainings=arguments["trainings"] or (),
-            actor=request.user,
+            actor=self.request.user,
         )
-        return self._detail(document, status.HTTP_201_CREATED)
 
-    @extend_schema(request=DocumentWriteSerializer, responses=DocumentDetailSerializer)
-    def update(self, request, *args, **kwargs):
-        document = self.get_object()
-        serializer = DocumentWriteSerializer(
-            data=request.data, partial=kwargs.get("partial", False)
+    def perform_update(self, serializer) -> Document:
+        return services.document_update(
+            document=serializer.instance,
+            actor=self.request.user,
+            **serializer.service_arguments(),
         )
-        serializer.is_valid(raise_exception=True)
-        services.document_update(
-            document=document, actor=request.user, **serializer.service_arguments()
-        )
-        return self._detail(document)
 
-    @extend_schema(request=DocumentWriteSerializer, responses=DocumentDetailSerializer)
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    def destroy(self, request, *args, **kwargs):
-        services.document_delete(document=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance: Document) -> None:
+        services.document_delete(document=instance)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.postgres.search import (
@@ -44,7 +43,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from courses.models import Topic
+from library.materials import material_token_opens
 from library.models import Document
+from rtcm.core.access import user_is_staff
 from rtcm.core.search import contains_q
 
 SEARCH_CONFIG = "simple"  # as in migration 0002
@@ -67,35 +68,19 @@ User = AbstractBaseUser | AnonymousUser
 
 def user_sees_all(user: User) -> bool:
     """Staff (and superusers) see every document, whatever its access level."""
-    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+    return user_is_staff(user)
 
 
 def _is_signed_in(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def _materials_ids(registration_token: str) -> QuerySet:
-    """Ids of the documents attached to the training of a confirmed registration.
-
-    Registration is looked up by name: participants sits above the library.
-    """
-    registration = apps.get_model("participants", "Registration")
-    trainings = registration.objects.filter(
-        token=registration_token, status=registration.Status.CONFIRMED
-    ).values("training_id")
-    return Document.trainings.through.objects.filter(training_id__in=trainings).values(
-        "document_id"
-    )
-
-
-def documents_visible_to(
-    *, user: User, registration_token: str | None = None
-) -> QuerySet[Document]:
+def documents_visible_to(*, user: User) -> QuerySet[Document]:
     """The documents ``user`` may see and open.
 
     Public ones for anyone; signed-in ones for any active account; everything
-    for staff; and, for whoever holds the manage link of a *confirmed*
-    registration, the materials of its training whatever their access level.
+    for staff. (A participant opens their training's materials one by one, by
+    the scoped links of their manage page: ``document_is_visible``.)
     """
     documents = Document.objects.all()
     if user_sees_all(user):
@@ -103,32 +88,24 @@ def documents_visible_to(
     levels = [Document.Access.PUBLIC]
     if _is_signed_in(user):
         levels.append(Document.Access.SIGNED_IN)
-    visible = Q(access__in=levels)
-    if registration_token:
-        visible |= Q(pk__in=_materials_ids(registration_token))
-    return documents.filter(visible)
+    return documents.filter(access__in=levels)
 
 
-def document_is_visible(
-    document: Document, user: User, registration_token: str | None = None
-) -> bool:
-    """Whether ``user`` (or the holder of ``registration_token``) may open ``document``.
+def document_is_visible(document: Document, user: User, material_token: str | None = None) -> bool:
+    """Whether ``user`` (or the holder of a material link for it) may open ``document``.
 
-    ``user`` and ``registration_token`` may be passed by name or by position.
+    ``user`` and ``material_token`` may be passed by name or by position. The
+    token is the scoped one of ``library.materials`` (never the manage token).
     """
     if document.access == Document.Access.PUBLIC or user_sees_all(user):
         return True
     if document.access == Document.Access.SIGNED_IN and _is_signed_in(user):
         return True
-    if not registration_token:
-        return False
-    return Document.objects.filter(
-        pk=document.pk, pk__in=_materials_ids(registration_token)
-    ).exists()
+    return material_token_opens(material_token, document=document)
 
 
 def document_get_for_page(
-    *, slug: str, user: User, registration_token: str | None = None
+    *, slug: str, user: User, material_token: str | None = None
 ) -> tuple[Document, bool] | None:
     """The document a page may show by ``slug``, and whether this person may open it.
 
@@ -139,20 +116,11 @@ def document_get_for_page(
     document = _shaped(Document.objects.filter(slug=slug).defer("extracted_text")).first()
     if document is None:
         return None
-    if document_is_visible(document, user=user, registration_token=registration_token):
+    if document_is_visible(document, user=user, material_token=material_token):
         return document, True
     if document.access == Document.Access.SIGNED_IN:
         return document, False
     return None
-
-
-def registration_materials(*, registration_token: str) -> QuerySet[Document]:
-    """The materials a confirmed participant opens from their manage page, by title."""
-    return (
-        Document.objects.filter(pk__in=_materials_ids(registration_token))
-        .defer("extracted_text")
-        .order_by(Lower("title"), "pk")
-    )
 
 
 # --- Search --------------------------------------------------------------------------
@@ -305,7 +273,6 @@ def normalise_query(query: str) -> str:
 def document_search(
     *,
     user: User,
-    registration_token: str | None = None,
     query: str = "",
     topic: str | None = None,
     doc_type: str | None = None,
@@ -324,7 +291,7 @@ def document_search(
     name nothing the results would not show.
     """
     query = normalise_query(query)
-    documents = documents_visible_to(user=user, registration_token=registration_token)
+    documents = documents_visible_to(user=user)
     if topic:
         documents = documents.filter(
             pk__in=Document.topics.through.objects.filter(topic__slug=topic).values("document_id")

@@ -1,7 +1,7 @@
 """Changes to the library: add, edit and delete documents, count downloads, read their text.
 
 The admin, the API and the demo seed all go through these functions. A file is
-checked (``library.validators.validate_upload``) and the document validated
+checked (``rtcm.core.uploads.validate_upload``) and the document validated
 (``full_clean``) before anything is written: a refused upload stores neither a
 row nor a file. The file is written to storage as the row is saved; if the
 database write fails, the stored file is deleted again. Files replaced or
@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic, Training
 from library.models import Document
-from library.validators import validate_upload
 from rtcm.core.errors import UnknownReference
 from rtcm.core.slugs import unique_slug as core_unique_slug
 from rtcm.core.storage import delete_stored_file, user_or_none
+from rtcm.core.uploads import validate_upload
 
 logger = logging.getLogger(__name__)
 

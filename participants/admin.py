@@ -13,8 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from courses.admin import TrainingAdmin
-from courses.models import Training
+from courses.hooks import training_admin_extend
 from participants import services
 from participants.models import (
     Answer,
@@ -24,7 +23,12 @@ from participants.models import (
     Participant,
     Registration,
     RegistrationEvent,
-    TrainerRating,
+)
+from rtcm.core.access import (
+    VIEW,
+    TrainingScopedAdminMixin,
+    scope_to_trainings,
+    user_acts_on_every_training,
 )
 from rtcm.core.errors import DomainError
 
@@ -40,6 +44,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+def _registrations_seen_by(request):
+    return scope_to_trainings(
+        request.user, Registration.objects.all(), action=VIEW, path="training__coordinators"
+    )
+
+
 class ParticipantRegistrationInline(ReadOnlyInline):
     model = Registration
     fk_name = "participant"
@@ -47,9 +57,14 @@ class ParticipantRegistrationInline(ReadOnlyInline):
     readonly_fields = fields
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Only the registrations of trainings the person may view.
+        return super().get_queryset(request).filter(pk__in=_registrations_seen_by(request))
+
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    # People registered for a training the person may view (``rtcm.core.access``).
     list_display = [
         "family_name",
         "given_name",
@@ -64,6 +79,12 @@ class ParticipantAdmin(admin.ModelAdmin):
     readonly_fields = ["consent_given_at", "created_at", "updated_at"]
     inlines = [ParticipantRegistrationInline]
 
+    def get_queryset(self, request):
+        people = super().get_queryset(request)
+        if user_acts_on_every_training(request.user, action=VIEW):
+            return people
+        return people.filter(pk__in=_registrations_seen_by(request).values("participant"))
+
 
 class RegistrationInline(ReadOnlyInline):
     model = Registration
@@ -74,9 +95,6 @@ class RegistrationInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("participant", "region", "seat_region")
-
-
-admin.site.unregister(Training)
 
 
 @admin.action(description=_("Issue certificates"))
@@ -91,31 +109,35 @@ def issue_certificates(modeladmin, request, queryset):
                     '{training}: certificates are being issued: <a href="{url}">see the job</a>.'
                 ),
                 training=training.title,
-                url=reverse("staff:job", kwargs={"pk": job.pk}),
+                url=reverse("jobs:detail", kwargs={"pk": job.pk}),
             ),
             messages.SUCCESS,
         )
 
 
-@admin.register(Training)
-class TrainingWithRegistrationsAdmin(TrainingAdmin):
-    inlines = [*TrainingAdmin.inlines, RegistrationInline]
-    actions = [issue_certificates]
-    list_display = [*TrainingAdmin.list_display, "certificates_link"]
+@admin.display(description=_("certificates"))
+def certificates_link(training):
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("staff:training_certificates", kwargs={"slug": training.slug}),
+        _("Certificates"),
+    )
 
-    @admin.display(description=_("certificates"))
-    def certificates_link(self, training):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("staff:training_certificates", kwargs={"slug": training.slug}),
-            _("Certificates"),
-        )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Capacity may have grown or quotas changed: offer the free seats.
-        if change:
-            services.training_fill_from_waitlist(training=form.instance)
+def _fill_from_waitlist(training, *, change):
+    # Capacity may have grown or quotas changed: offer the free seats.
+    if change:
+        services.training_fill_from_waitlist(training=training)
+
+
+# The training admin is courses'; participants adds its parts through the hook
+# rather than unregistering and re-registering it.
+training_admin_extend(
+    inlines=[RegistrationInline],
+    actions=[issue_certificates],
+    list_display=[certificates_link],
+    after_save=[_fill_from_waitlist],
+)
 
 
 def _run_service(modeladmin, request, queryset, service, done_message):
@@ -196,7 +218,7 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     list_display = ["participant", "training", "status", "region", "submitted_at", "source"]
     list_filter = ["status", "source", "region", "training__status", "training"]
     search_fields = [
@@ -249,7 +271,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     def move_view(self, request, pk):
         """Staff move a person between statuses, through the service, with a reason."""
-        registration = get_object_or_404(Registration, pk=pk)
+        # Through the admin's queryset: another training's registration is a 404.
+        registration = get_object_or_404(self.get_queryset(request), pk=pk)
         if request.method != "POST" or not self.has_change_permission(request, registration):
             return redirect(reverse("admin:participants_registration_change", args=[pk]))
         form = MoveForm(request.POST)
@@ -292,7 +315,8 @@ class RevokedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    training_path = "registration__training__coordinators"
     """Certificates are issued by the services and never edited; they may be revoked."""
 
     list_display = ["serial", "participant", "training", "issued_at", "revoked"]
@@ -387,7 +411,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def revoke_view(self, request, pk):
         """Staff revoke a certificate, through the service, with a reason."""
-        certificate = get_object_or_404(Certificate, pk=pk)
+        # Through the admin's queryset: another training's certificate is a 404.
+        certificate = get_object_or_404(self.get_queryset(request), pk=pk)
         change_url = reverse("admin:participants_certificate_change", args=[pk])
         if request.method != "POST" or not self.has_change_permission(request, certificate):
             return redirect(change_url)
@@ -409,7 +434,8 @@ class CertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    training_path = "registration__training__coordinators"
     list_display = ["created_at", "kind", "recipient", "status", "sent_at", "attempts"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "registration__training__title"]
@@ -424,7 +450,8 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    training_path = "registration__training__coordinators"
     list_display = ["registration", "session", "present", "marked_by", "marked_at"]
     list_filter = ["present", "session__training"]
     search_fields = [
@@ -438,57 +465,3 @@ class AttendanceAdmin(admin.ModelAdmin):
         "marked_by",
     ]
     raw_id_fields = ["registration", "session"]
-
-
-@admin.register(TrainerRating)
-class TrainerRatingAdmin(admin.ModelAdmin):
-    """Participants' ratings of their trainers, as they gave them (from their manage page).
-
-    Nothing here is edited: a rating is the participant's word, written by
-    ``services.trainer_rate``. Staff may delete an abusive one.
-    """
-
-    list_display = ["expert", "session", "score", "created_at", "participant"]
-    list_filter = ["score", "created_at", "expert"]
-    search_fields = [
-        "expert__given_name",
-        "expert__family_name",
-        "session__title",
-        "session__training__title",
-        "registration__participant__given_name",
-        "registration__participant__family_name",
-        "comment",
-    ]
-    list_select_related = ["expert", "session__training", "registration__participant"]
-    date_hierarchy = "created_at"
-    fields = ["expert", "session", "score", "comment", "registration_link", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("expert", "session__training", "registration__participant")
-        )
-
-    @admin.display(description=_("participant"), ordering="registration__participant")
-    def participant(self, rating):
-        return rating.registration.participant
-
-    @admin.display(description=_("registration"))
-    def registration_link(self, rating):
-        url = reverse("admin:participants_registration_change", args=[rating.registration_id])
-        return format_html('<a href="{}">{}</a>', url, rating.registration)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Nothing to save: every field is read-only.
-        extra_context = {
-            **(extra_context or {}),
-            "show_save": False,
-            "show_save_and_continue": False,
-            "show_save_and_add_another": False,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)

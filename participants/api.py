@@ -15,13 +15,15 @@ from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from courses import selectors as course_selectors
-from courses.models import Session, Training
+from courses.access import session_for_user_or_404, training_for_user_or_404
+from courses.models import Training
 from participants import selectors, services
 from participants.certificates import training_hours
 from participants.forms import RegistrationForm
 from participants.models import PERSON_FIELDS, Certificate, Participant, Registration
+from rtcm.core.access import CHANGE, VIEW, object_for_user_or_404, scope_to_trainings
 from rtcm.core.models import Job
-from rtcm.core.permissions import IsCoordinator
+from rtcm.core.permissions import IsTrainingStaff
 
 
 class RegistrationSubmitSerializer(serializers.ModelSerializer):
@@ -189,19 +191,34 @@ class RegistrationFilter(filters.FilterSet):
 class RegistrationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Registrations for coordinators; status changes through the actions only."""
+    """Registrations of the trainings the caller may see (``rtcm.core.access``: a
+    coordinator's own, every one for managers); status changes through the actions
+    only, by the training's coordinators."""
 
-    permission_classes = [IsCoordinator]
+    permission_classes = [IsTrainingStaff]
     serializer_class = RegistrationSerializer
     filterset_class = RegistrationFilter
+    training_path = "training__coordinators"
 
-    def get_queryset(self):
+    def _all(self):
         return Registration.objects.select_related(
             "participant", "training", "certificate"
         ).order_by("-submitted_at", "-pk")
 
+    def get_queryset(self):
+        return scope_to_trainings(
+            self.request.user, self._all(), action=VIEW, path=self.training_path
+        )
+
     def _act(self, service, **kwargs):
-        registration = service(registration=self.get_object(), actor=self.request.user, **kwargs)
+        registration = object_for_user_or_404(
+            self.request.user,
+            self._all(),
+            action=CHANGE,
+            path=self.training_path,
+            pk=self.kwargs["pk"],
+        )
+        registration = service(registration=registration, actor=self.request.user, **kwargs)
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=None, responses=RegistrationSerializer)
@@ -246,19 +263,17 @@ class SessionAttendanceView(APIView):
     """A session's attendance sheet: GET the confirmed people with their mark, POST one
     mark (``{"registration": id, "present": true}``) or ``{"all_present": true}``."""
 
-    permission_classes = [IsCoordinator]
-
-    def _session(self, pk):
-        return get_object_or_404(Session.objects.select_related("training"), pk=pk)
+    permission_classes = [IsTrainingStaff]
 
     @extend_schema(responses=AttendanceRowSerializer(many=True))
     def get(self, request, pk):
-        sheet = selectors.session_attendance_sheet(session=self._session(pk))
+        session = session_for_user_or_404(request.user, pk, action=VIEW)
+        sheet = selectors.session_attendance_sheet(session=session)
         return Response(AttendanceRowSerializer(sheet, many=True).data)
 
     @extend_schema(request=AttendanceSerializer, responses=AttendanceRowSerializer(many=True))
     def post(self, request, pk):
-        session = self._session(pk)
+        session = session_for_user_or_404(request.user, pk, action=CHANGE)
         if request.data.get("all_present") is True:
             services.attendance_mark_all_present(session=session, actor=request.user)
         else:
@@ -288,16 +303,16 @@ class JobStartedSerializer(serializers.Serializer):
 class TrainingCertificatesView(APIView):
     """Issue every eligible certificate of a training: starts a job, answers 202 with
     the job and the URL to follow it (``GET /api/v1/jobs/<id>/``). Safe to repeat:
-    nobody gets a second certificate."""
+    nobody gets a second certificate. The training's coordinators only."""
 
-    permission_classes = [IsCoordinator]
+    permission_classes = [IsTrainingStaff]
 
     def start_job(self, *, training: Training, actor) -> Job:
         return services.certificates_issue_for_training(training=training, actor=actor)
 
     @extend_schema(request=None, responses={202: JobStartedSerializer})
     def post(self, request, slug):
-        training = get_object_or_404(Training, slug=slug)
+        training = training_for_user_or_404(request.user, slug, action=CHANGE)
         job = self.start_job(training=training, actor=request.user)
         url = reverse("job-detail", args=[job.pk])
         return Response(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import segno
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.template import engines
 from django.template.loader import get_template
 from django.utils import translation
@@ -24,6 +24,7 @@ from django.utils import translation
 from courses.models import Training
 from participants.models import Certificate
 from rtcm.core.pdf import is_rtl, render_pdf
+from rtcm.core.storage import stored_file_response
 
 CSS_PATH = Path(__file__).parent / "templates" / "participants" / "certificates" / "certificate.css"
 
@@ -143,18 +144,6 @@ def certificate_pdf(certificate: Certificate, facts: TrainingFacts | None = None
 
 def certificate_file_response(certificate: Certificate) -> FileResponse:
     """The stored PDF as a download (404 when there is none). Callers check access."""
-    if not certificate.pdf:
-        raise Http404
-    try:
-        handle = certificate.pdf.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certificate.serial}.pdf",
-        content_type="application/pdf",
+    return stored_file_response(
+        certificate.pdf, filename=f"{certificate.serial}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -1,6 +1,8 @@
 """Staff pages: import a training's participants from a spreadsheet, export its registrations.
 
-For coordinators only (``coordinator_required``). URLs, mounted at ``/staff/trainings/``:
+For the coordinators of the training (``rtcm.core.access``: managers may download the
+export and the template; importing changes the training, so only its coordinators do).
+URLs, mounted at ``/staff/trainings/``:
 
 - ``<slug>/import/`` (``staff_io:training_import``): GET the upload form; POST a
   file to see every row checked, with a confirm button when all are valid;
@@ -24,24 +26,25 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from courses.access import training_for_user_or_404
 from courses.models import Training
-from participants import exports, imports
-from rtcm.core.access import role_required
+from participants import exports, imports, services
+from rtcm.core.access import CHANGE, VIEW, training_staff_required
 from rtcm.core.errors import DomainError
-from rtcm.core.forms import style_fields
-from rtcm.core.roles import COORDINATOR
+from rtcm.core.forms import add_domain_error, style_fields
+from rtcm.core.storage import content_disposition
 
 SESSION_KEY = "staff_io_import"
 
 
-coordinator_required = role_required(COORDINATOR)
+coordinator_required = training_staff_required  # and each view scopes its training
 
 
 class ImportUploadForm(forms.Form):
@@ -63,13 +66,13 @@ class ImportUploadForm(forms.Form):
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def training_import(request: HttpRequest, slug: str) -> HttpResponse:
-    training = get_object_or_404(Training, slug=slug)
+    training = training_for_user_or_404(request.user, slug, action=CHANGE)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             rows = imports.read_rows(form.cleaned_data["file"])
         except imports.ImportFileError as error:
-            form.add_error("file", str(error.message))
+            add_domain_error(form, error, default_field="file")
         else:
             preview = imports.validate_rows(training, rows)
             token = _remember(request, training, rows) if preview.is_valid else ""
@@ -90,7 +93,7 @@ def training_import(request: HttpRequest, slug: str) -> HttpResponse:
 @coordinator_required
 @require_POST
 def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    training = get_object_or_404(Training, slug=slug)
+    training = training_for_user_or_404(request.user, slug, action=CHANGE)
     rows = _recall(request, training, request.POST.get("token", ""))
     if rows is None:
         messages.error(
@@ -113,7 +116,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return _render_preview(request, training, preview, "", status=409)
     try:
-        registrations = imports.registrations_import(
+        registrations = services.registrations_import(
             training=training, preview=preview, actor=request.user
         )
     except DomainError as error:
@@ -133,7 +136,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 @coordinator_required
 @require_GET
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    training = get_object_or_404(Training, slug=slug)
+    training = training_for_user_or_404(request.user, slug, action=VIEW)
     return _attachment(
         imports.import_template_xlsx(training),
         exports.XLSX_CONTENT_TYPE,
@@ -146,7 +149,7 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def training_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """``format`` is ``xlsx`` or ``csv`` (the URL allows no other)."""
-    training = get_object_or_404(Training, slug=slug)
+    training = training_for_user_or_404(request.user, slug, action=VIEW)
     if format == "csv":
         content, content_type = exports.export_csv(training), exports.CSV_CONTENT_TYPE
     else:
@@ -156,8 +159,7 @@ def training_export(request: HttpRequest, slug: str, format: str) -> HttpRespons
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    # Slugs are ASCII letters, digits, "-" and "_": nothing to quote.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

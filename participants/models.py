@@ -3,7 +3,6 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from rtcm.core.models import LoggedEmail
+from rtcm.core.people import validate_person_name, validate_phone_number
 
 
 def new_manage_token() -> str:
@@ -51,10 +51,16 @@ class Participant(models.Model):
         ACADEMIA = "academia", _("Academia")
         OTHER = "other", _("Other")
 
-    given_name = models.CharField(_("given name"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(
+        _("given name"), max_length=100, validators=[validate_person_name]
+    )
+    family_name = models.CharField(
+        _("family name"), max_length=100, validators=[validate_person_name]
+    )
     email = models.EmailField(_("e-mail"), max_length=254)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_phone_number]
+    )
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
     nationality = CountryField(_("country of nationality"))
     country_of_residence = CountryField(_("country of residence"))
@@ -241,55 +247,6 @@ class Attendance(models.Model):
         return f"{self.registration.participant} @ {self.session}"
 
 
-class TrainerRating(models.Model):
-    """A participant's rating of one trainer of a session they attended (1 to 5).
-
-    The expert network's matching uses the average; ``participants.services.
-    trainer_rate`` is the one way in (attended sessions, the session's own
-    trainers, one rating each, changeable).
-    """
-
-    registration = models.ForeignKey(
-        Registration,
-        on_delete=models.CASCADE,
-        related_name="trainer_ratings",
-        verbose_name=_("registration"),
-    )
-    session = models.ForeignKey(
-        "courses.Session",
-        on_delete=models.CASCADE,
-        related_name="trainer_ratings",
-        verbose_name=_("session"),
-    )
-    expert = models.ForeignKey(
-        "experts.Expert",
-        on_delete=models.CASCADE,
-        related_name="ratings",
-        verbose_name=_("trainer"),
-    )
-    score = models.PositiveSmallIntegerField(
-        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(_("rated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("trainer rating")
-        verbose_name_plural = _("trainer ratings")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["registration", "session", "expert"], name="trainer_rating_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(score__gte=1) & Q(score__lte=5), name="trainer_rating_1_to_5"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.expert} — {self.score}/5"
-
-
 class Answer(models.Model):
     """A registrant's answer to one of the training's extra questions."""
 
@@ -389,6 +346,7 @@ class Notification(LoggedEmail):
         CANCELLED = "cancelled", _("Cancelled")
         REMINDER = "reminder", _("Reminder before the start")
         CERTIFICATE = "certificate", _("Certificate ready")
+        TRAINING_CANCELLED = "training_cancelled", _("Training cancelled")
 
     registration = models.ForeignKey(
         Registration,
@@ -396,7 +354,7 @@ class Notification(LoggedEmail):
         related_name="notifications",
         verbose_name=_("registration"),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -415,17 +373,18 @@ class Notification(LoggedEmail):
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
 
 
-class SignInLink(models.Model):
-    """A one-time link to a person's "my trainings" page, sent to their e-mail.
+class SignInLink(LoggedEmail):
+    """A one-time link to a person's "my trainings" page, and the logged e-mail that sends it.
 
     Only a hash of the token is stored: the database alone does not let anyone in.
+    The token travels in the send task's arguments only, so a link left queued is
+    not swept up again (it expires within the hour; the person asks for another).
     """
 
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="sign_in_links"
     )
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 

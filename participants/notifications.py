@@ -1,14 +1,14 @@
-"""What a notification e-mail says: rendered in the person's language, with the manage link."""
+"""What the e-mails to participants say: in the person's language, with their link."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
 
 from participants import selectors
-from participants.models import Notification
+from participants.models import Notification, SignInLink
+from rtcm.core.mail import render_email
 
 # Kinds that carry the training's calendar (.ics) as an attachment.
 WITH_CALENDAR = {
@@ -25,9 +25,9 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
     registration = notification.registration
     participant = registration.participant
     training = registration.training
-    language = notification.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    message = render_email(
+        template="participants/email/notification",
+        context={
             "kind": notification.kind,
             "registration": registration,
             "participant": participant,
@@ -38,17 +38,10 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
             ),
             "manage_url": registration.get_manage_url(),
             "training_url": settings.SITE_URL + training.get_absolute_url(),
-            "CENTER_NAME": settings.CENTER_NAME,
-            "LANGUAGE_CODE": language,
-            "LANGUAGE_BIDI": translation.get_language_bidi(),
-        }
-        subject = " ".join(
-            render_to_string("participants/email/notification_subject.txt", context).split()
-        )
-        text = render_to_string("participants/email/notification.txt", context)
-        html = render_to_string("participants/email/notification.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[notification.recipient])
-    message.attach_alternative(html, "text/html")
+        },
+        language=notification.language,
+        to=notification.recipient,
+    )
     if notification.kind == Notification.Kind.CERTIFICATE:
         certificate = getattr(registration, "certificate", None)
         if certificate is not None and certificate.pdf:
@@ -61,3 +54,14 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
             "text/calendar; charset=utf-8; method=PUBLISH",
         )
     return message
+
+
+def sign_in_message(link: SignInLink, token: str) -> EmailMultiAlternatives:
+    """Build the e-mail of a one-time "my trainings" link; sends nothing."""
+    url = settings.SITE_URL + reverse("participants:sign_in", kwargs={"token": token})
+    return render_email(
+        template="participants/email/sign_in",
+        context={"participant": link.participant, "url": url},
+        language=link.language,
+        to=link.recipient,
+    )

@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
+    DurationField,
     F,
     IntegerField,
     OuterRef,
@@ -17,11 +19,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from courses.models import Session, Training, TrainingQuota
 from participants.models import Attendance, Registration
@@ -229,50 +233,103 @@ class Eligibility:
     reason: str
 
 
+def _duration_hours(duration: dt.timedelta | None) -> Decimal:
+    """A duration in hours, to one decimal (for display: the rule compares exact durations)."""
+    if not duration:
+        return Decimal("0.0")
+    seconds = Decimal(duration // dt.timedelta(microseconds=1)) / Decimal(1_000_000)
+    return (seconds / Decimal(3600)).quantize(Decimal("0.1"))
+
+
+def registrations_annotate_eligibility(
+    queryset: QuerySet[Registration], *, training: Training
+) -> QuerySet[Registration]:
+    """The certificate rule, once, in the database, for registrations of ``training``.
+
+    Eligible = confirmed, attended at least the training's minimum % of sessions
+    (rounded down: 2 of 3 is 66) and minimum hours (the exact lengths of the
+    sessions attended, summed) — unless staff granted or withheld it (their
+    decision wins). A training with no sessions gives no certificate by
+    attendance. Annotates ``sessions_total``, ``sessions_attended``,
+    ``attendance_percent``, ``hours_attended`` (a duration),
+    ``certificate_eligible`` (bool) and ``certificate_reason`` (a key of
+    ``ELIGIBILITY_REASONS``). The pages, the services and the reports use it.
+    """
+    attended_length = (
+        Attendance.objects.filter(
+            registration=OuterRef("pk"), session__training=OuterRef("training"), present=True
+        )
+        .order_by()
+        .values("registration")
+        .annotate(total=Sum(F("session__ends_at") - F("session__starts_at")))
+        .values("total")
+    )
+    min_length = dt.timedelta(seconds=int(training.min_hours * 3600))
+    meets = Q(
+        sessions_total__gt=0,
+        attendance_percent__gte=training.min_attendance_percent,
+        hours_attended__gte=min_length,
+    )
+    confirmed = Q(status=Registration.Status.CONFIRMED)
+    return (
+        _with_attendance(queryset)
+        .annotate(
+            hours_attended=Coalesce(
+                Subquery(attended_length, output_field=DurationField()),
+                Value(dt.timedelta(0), output_field=DurationField()),
+            )
+        )
+        .annotate(
+            certificate_reason=Case(
+                When(~confirmed, then=Value("unconfirmed")),
+                When(certificate_override="grant", then=Value("granted")),
+                When(certificate_override="withhold", then=Value("withheld")),
+                When(meets, then=Value("met")),
+                default=Value("below"),
+                output_field=CharField(),
+            ),
+            certificate_eligible=Case(
+                When(~confirmed, then=Value(False)),
+                When(certificate_override="grant", then=Value(True)),
+                When(certificate_override="withhold", then=Value(False)),
+                When(meets, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+
+
+ELIGIBILITY_REASONS = {
+    "unconfirmed": gettext_lazy("the registration is not confirmed"),
+    "granted": gettext_lazy("granted by staff"),
+    "withheld": gettext_lazy("withheld by staff"),
+    "met": gettext_lazy("attendance met"),
+    "below": gettext_lazy("attendance below the minimum"),
+}
+
+
+def registration_eligibility(registration: Registration) -> Eligibility:
+    """The decision of a registration annotated by ``registrations_annotate_eligibility``."""
+    return Eligibility(
+        eligible=registration.certificate_eligible,
+        attended=registration.sessions_attended,
+        sessions=registration.sessions_total,
+        percent=registration.attendance_percent,
+        hours=_duration_hours(registration.hours_attended),
+        reason=str(ELIGIBILITY_REASONS[registration.certificate_reason]),
+    )
+
+
 def training_certificate_eligibility(*, training: Training) -> dict[int, Eligibility]:
     """For each confirmed registration of the training: may it have a certificate?
 
-    Eligible = confirmed, attended at least the training's minimum % of sessions
-    and minimum hours — unless staff granted or withheld it (their decision wins).
-    Three queries whatever the size: sessions, confirmed registrations, marks.
+    The rule of ``registrations_annotate_eligibility``; one query whatever the size.
     """
-    from django.utils.translation import gettext
-
-    sessions = {s.pk: s.hours for s in training.sessions.all()}
-    registrations = list(
-        training_confirmed(training=training).values_list("pk", "certificate_override")
+    rows = registrations_annotate_eligibility(
+        training_confirmed(training=training).order_by(), training=training
     )
-    attended: dict[int, list[int]] = {}
-    marks = Attendance.objects.filter(
-        registration__training=training,
-        registration__status=Registration.Status.CONFIRMED,
-        present=True,
-        session_id__in=list(sessions),
-    ).values_list("registration_id", "session_id")
-    for registration_id, session_id in marks:
-        attended.setdefault(registration_id, []).append(session_id)
-    result = {}
-    for registration_id, override in registrations:
-        present = attended.get(registration_id, [])
-        percent = len(present) * 100 // len(sessions) if sessions else 0
-        hours = sum((sessions[s] for s in present), Decimal(0))
-        meets = (
-            bool(sessions)
-            and percent >= training.min_attendance_percent
-            and hours >= training.min_hours
-        )
-        if override == "grant":
-            eligible, reason = True, gettext("granted by staff")
-        elif override == "withhold":
-            eligible, reason = False, gettext("withheld by staff")
-        elif meets:
-            eligible, reason = True, gettext("attendance met")
-        else:
-            eligible, reason = False, gettext("attendance below the minimum")
-        result[registration_id] = Eligibility(
-            eligible, len(present), len(sessions), percent, hours, reason
-        )
-    return result
+    return {row.pk: registration_eligibility(row) for row in rows}
 
 
 def certificate_get_by_code(*, code: str):

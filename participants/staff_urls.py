@@ -1,12 +1,10 @@
 from django.urls import path
 
 from participants import staff_views
-from rtcm.core import job_views
 
-app_name = "staff"
+# No app_name: these pages live in the ``staff:`` namespace that ``rtcm.staff.urls`` declares.
 
 urlpatterns = [
-    path("", staff_views.dashboard, name="dashboard"),
     path(
         "sessions/<int:pk>/attendance/",
         staff_views.attendance_sheet,
@@ -25,7 +23,4 @@ urlpatterns = [
         staff_views.certificate_pdf,
         name="certificate_pdf",
     ),
-    path("jobs/", job_views.job_list, name="jobs"),
-    path("jobs/<int:pk>/", job_views.job_detail, name="job"),
-    path("jobs/<int:pk>/download/", job_views.job_download, name="job_download"),
 ]

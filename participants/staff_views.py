@@ -1,16 +1,14 @@
-"""Staff pages: the dashboard, the attendance sheet of a session and its printable PDF,
-a training's certificates.
+"""Per-training staff pages: the attendance sheet of a session and its printable PDF,
+a training's certificates (the dashboard is the top's: ``rtcm.staff``).
 
-Coordinators only. Attendance is marked and certificates are issued, decided
+Coordinators act on the trainings they coordinate; managers read every training's
+pages (``rtcm.core.access``: anyone else gets 404 for the training).
+Attendance is marked and certificates are issued, decided
 and revoked through ``participants.services``, like everywhere else; the pages
 work without JavaScript.
 """
 
 from __future__ import annotations
-
-import calendar
-import datetime as dt
-from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,104 +22,33 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from courses import selectors as course_selectors
+from courses.access import session_for_user_or_404, training_for_user_or_404
 from courses.models import Session, Training
 from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.models import Certificate, Registration
-from rtcm.core.access import role_required, staff_required
+from rtcm.core.access import CHANGE, VIEW, training_staff_required
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
-from rtcm.core.roles import COORDINATOR
+from rtcm.core.storage import content_disposition
 
-PENDING_LIST_LENGTH = 20
-
-
-coordinator_required = role_required(COORDINATOR)
-
-
-# --- dashboard ---------------------------------------------------------------------
-
-
-def _month_from(value: str | None) -> dt.date:
-    """The first day of ``?month=YYYY-MM``; this month when missing or malformed."""
-    try:
-        month = dt.datetime.strptime(value or "", "%Y-%m").date()  # noqa: DTZ007
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-    if not 1 < month.year < 9999:  # keep the previous and next months representable
-        return timezone.localdate().replace(day=1)
-    return month
-
-
-def _month_calendar(month: dt.date) -> list[list[dict]]:
-    """Weeks of days (Monday first) around ``month``, each with its trainings and sessions."""
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
-    first, last = weeks[0][0], weeks[-1][-1]
-    zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    sessions_by_day = defaultdict(list)
-    for session in course_selectors.calendar_sessions(start=start, end=end):
-        sessions_by_day[timezone.localdate(session.starts_at)].append(session)
-    trainings_by_day = defaultdict(list)
-    for training in course_selectors.calendar_trainings(first=first, last=last):
-        day = max(training.start_date, first)
-        while day <= min(training.end_date, last):
-            trainings_by_day[day].append(training)
-            day += dt.timedelta(days=1)
-    today = timezone.localdate()
-    return [
-        [
-            {
-                "date": day,
-                "in_month": day.month == month.month,
-                "is_today": day == today,
-                "trainings": trainings_by_day[day],
-                "sessions": sessions_by_day[day],
-            }
-            for day in week
-        ]
-        for week in weeks
-    ]
-
-
-@never_cache
-@staff_required  # every staff member sees the overview; acting on it needs the role
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    month = _month_from(request.GET.get("month"))
-    previous_month = (month - dt.timedelta(days=1)).replace(day=1)
-    next_month = (month + dt.timedelta(days=32)).replace(day=1)
-    pending = selectors.registrations_pending()
-    context = {
-        "month": month,
-        "previous_month": previous_month,
-        "next_month": next_month,
-        "weekdays": [WEEKDAYS_ABBR[day] for day in range(7)],
-        "weeks": _month_calendar(month),
-        "pending_count": pending.count(),
-        "pending": list(pending[:PENDING_LIST_LENGTH]),
-        "trainings": list(selectors.training_list_staff_current()),
-    }
-    return render(request, "participants/staff/dashboard.html", context)
+coordinator_required = training_staff_required  # and each view scopes its training
 
 
 # --- attendance ----------------------------------------------------------------------
 
 
-def _session_or_404(pk: int, *, with_trainers: bool = False) -> Session:
+def _session_or_404(request: HttpRequest, pk: int, *, with_trainers: bool = False) -> Session:
     queryset = Session.objects.select_related("training")
     if with_trainers:
         queryset = queryset.prefetch_related("trainers")
-    return get_object_or_404(queryset, pk=pk)
+    action = VIEW if request.method in ("GET", "HEAD") else CHANGE
+    return session_for_user_or_404(request.user, pk, action=action, queryset=queryset)
 
 
 def _counts(rows: list[Registration]) -> dict[str, int]:
@@ -138,7 +65,7 @@ def _counts(rows: list[Registration]) -> dict[str, int]:
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_or_404(pk)
+    session = _session_or_404(request, pk)
     sheet_url = reverse("staff:attendance_sheet", kwargs={"pk": session.pk})
     if request.method == "POST":
         if request.POST.get("all") == "1":
@@ -155,7 +82,9 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         if not person.isdigit() or present not in ("0", "1"):
             return HttpResponseBadRequest(_("Choose a person and present or absent."))
         registration = get_object_or_404(
-            Registration.objects.select_related("participant"), pk=int(person)
+            Registration.objects.select_related("participant"),
+            pk=int(person),
+            training=session.training,
         )
         try:
             services.attendance_mark(
@@ -177,7 +106,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable A4 sign-in sheet: one row and a signature box per confirmed person."""
-    session = _session_or_404(pk, with_trainers=True)
+    session = _session_or_404(request, pk, with_trainers=True)
     rows = selectors.session_attendance_sheet(session=session)
     for row in rows:
         row.name_is_rtl = is_rtl(row.participant.full_name)
@@ -193,7 +122,9 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="sign-in-{session.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"sign-in-{session.pk}.pdf", as_attachment=False
+    )
     return response
 
 
@@ -206,17 +137,17 @@ CERTIFICATE_DECISIONS = {"grant": "grant", "withhold": "withhold", "rule": ""}
 def _certificate_rows(training: Training) -> list[Registration]:
     """The training's confirmed registrations with attendance, eligibility and certificate.
 
-    Five queries whatever the number of people: the rows (with participant,
-    certificate and decision maker) and the three of the eligibility rule.
+    One query whatever the number of people: the rows (with participant,
+    certificate and decision maker), annotated with the eligibility rule.
     """
-    rows = list(
-        selectors.training_registrations_with_attendance(training=training)
-        .filter(status=Registration.Status.CONFIRMED)
-        .select_related("certificate", "certificate_override_by")
+    confirmed = (
+        Registration.objects.filter(training=training, status=Registration.Status.CONFIRMED)
+        .select_related("participant", "certificate", "certificate_override_by")
+        .order_by("participant__family_name", "participant__given_name", "pk")
     )
-    eligibility = selectors.training_certificate_eligibility(training=training)
+    rows = list(selectors.registrations_annotate_eligibility(confirmed, training=training))
     for row in rows:
-        row.eligibility = eligibility.get(row.pk)
+        row.eligibility = selectors.registration_eligibility(row)
         row.issued = getattr(row, "certificate", None)
     return rows
 
@@ -237,7 +168,8 @@ def _certificate_summary(rows: list[Registration]) -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def training_certificates(request: HttpRequest, slug: str) -> HttpResponse:
     """Who may have a certificate, the staff's decisions, and the certificates issued."""
-    training = get_object_or_404(Training, slug=slug)
+    action = CHANGE if request.method == "POST" else VIEW
+    training = training_for_user_or_404(request.user, slug, action=action)
     if request.method == "POST":
         return _certificates_action(request, training)
     rows = _certificate_rows(training)
@@ -255,11 +187,11 @@ def _certificates_action(request: HttpRequest, training: Training) -> HttpRespon
     if action == "issue_all":
         job = services.certificates_issue_for_training(training=training, actor=request.user)
         messages.success(request, _("The certificates are being issued."))
-        return redirect("staff:job", pk=job.pk)
+        return redirect("jobs:detail", pk=job.pk)
     if action == "zip":
         job = services.certificates_zip_for_training(training=training, actor=request.user)
         messages.success(request, _("The ZIP of the certificates is being made."))
-        return redirect("staff:job", pk=job.pk)
+        return redirect("jobs:detail", pk=job.pk)
     if action not in ("issue", "reissue", "revoke", *CERTIFICATE_DECISIONS):
         return HttpResponseBadRequest(_("Choose an action."))
     person = request.POST.get("registration", "")
@@ -310,9 +242,10 @@ def _certificates_action(request: HttpRequest, training: Training) -> HttpRespon
 @require_GET
 def certificate_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """A certificate's PDF for the staff, revoked or not (the public link refuses revoked)."""
+    training = training_for_user_or_404(request.user, slug, action=VIEW)
     certificate = get_object_or_404(
         Certificate.objects.select_related("registration__training"),
         pk=pk,
-        registration__training__slug=slug,
+        registration__training=training,
     )
     return certificate_file_response(certificate)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-from celery.exceptions import TaskPredicate
-from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from participants.models import Notification
-from rtcm.core.mail import TRANSIENT_MAIL_ERRORS, requeue_stale_emails, send_logged_email
+from rtcm.core.mail import requeue_stale_emails, send_logged_email
+from rtcm.core.tasks import JobTask
 
 logger = logging.getLogger(__name__)
 
@@ -58,40 +57,29 @@ def trainings_release_quotas() -> int:
     return trainings_release_due_quotas()
 
 
-@shared_task(
-    autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=5
-)
-def send_sign_in_link(link_id: int, token: str) -> str:
-    """Mail a one-time "my trainings" link. The token lives only in this message."""
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def send_sign_in_link(self, link_id: int, token: str) -> str:
+    """Send the logged e-mail of a one-time "my trainings" link, once.
 
+    The token lives only in this task's arguments (the row keeps its hash), so
+    the sweep cannot send it again: a retry can, and a link that expired first
+    is not sent at all.
+    """
     from participants.models import SignInLink
+    from participants.notifications import sign_in_message
 
-    link = SignInLink.objects.select_related("participant").filter(pk=link_id).first()
-    if link is None or link.used_at is not None or link.expires_at <= timezone.now():
+    expired = SignInLink.objects.filter(pk=link_id, status=SignInLink.Status.QUEUED).filter(
+        Q(used_at__isnull=False) | Q(expires_at__lte=timezone.now())
+    )
+    if expired.update(status=SignInLink.Status.FAILED, last_error="expired before it was sent"):
         return "expired"
-    participant = link.participant
-    url = settings.SITE_URL + reverse("participants:sign_in", kwargs={"token": token})
-    with translation.override(participant.preferred_language):
-        context = {
-            "participant": participant,
-            "url": url,
-            "CENTER_NAME": settings.CENTER_NAME,
-            "LANGUAGE_CODE": participant.preferred_language,
-            "LANGUAGE_BIDI": translation.get_language_bidi(),
-        }
-        subject = " ".join(
-            render_to_string("participants/email/sign_in_subject.txt", context).split()
-        )
-        text = render_to_string("participants/email/sign_in.txt", context)
-        html = render_to_string("participants/email/sign_in.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[participant.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-    return "sent"
+    return send_logged_email(
+        self,
+        SignInLink,
+        link_id,
+        build=lambda link: sign_in_message(link, token),
+        select_related=("participant",),
+    )
 
 
 # --- certificates ---------------------------------------------------------------------
@@ -101,32 +89,6 @@ CERTIFICATES_ZIP_JOB = "certificates_zip"
 # Certificates one render task takes: small enough that two worker processes
 # share a batch evenly and a killed worker loses little work.
 RENDER_CHUNK = 20
-
-
-class JobTask(DjangoTask):
-    """A task whose first argument is a job id. When it fails for good — an error it
-    does not retry — its job fails with the error; else the job would show "running"
-    forever (say, when a training's own certificate template does not render).
-    Retries are not the end, and a worker killed mid-task is no failure either: its
-    unacknowledged message comes back and the task runs again.
-
-    A ``__call__`` rather than ``on_failure``: eager tasks (the embedded mode) that
-    propagate their errors never call ``on_failure``. ``DjangoTask`` is the base
-    Celery gives tasks in a Django project (``delay_on_commit``).
-    """
-
-    def __call__(self, *args, **kwargs):
-        try:
-            return super().__call__(*args, **kwargs)
-        except TaskPredicate:  # Retry, Reject, Ignore
-            raise
-        except Exception as error:
-            from rtcm.core import jobs
-
-            job_id = kwargs.get("job_id", args[0] if args else None)
-            if job_id is not None:
-                jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
-            raise
 
 
 @shared_task(base=JobTask)

@@ -1,8 +1,5 @@
 """Public registration, the manage-registration page (by token) and "my trainings"."""
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,8 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import selectors as course_selectors
-from courses.models import Session, Training
-from library import selectors as library_selectors
 from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.forms import (
@@ -21,13 +16,11 @@ from participants.forms import (
     ContactDetailsForm,
     RegistrationForm,
     SignInRequestForm,
-    TrainerRatingForm,
 )
-from participants.models import Certificate, Registration, TrainerRating
+from participants.models import Certificate, Registration
+from participants.panels import registration_panels_render
 from rtcm.core.errors import DomainError
-
-if TYPE_CHECKING:
-    from experts.models import Expert
+from rtcm.core.forms import add_domain_error
 
 SESSION_PARTICIPANT = "rtcm_participant_id"
 
@@ -54,7 +47,7 @@ def register(request, slug):
                 source=Registration.Source.WEB,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            add_domain_error(form, error)
         else:
             messages.success(request, _status_message(registration))
             return redirect(registration.get_absolute_url())
@@ -92,7 +85,7 @@ def manage(request, token):
         try:
             services.registration_cancel(registration=registration)
         except DomainError as error:
-            cancel_form.add_error(None, str(error.message))
+            add_domain_error(cancel_form, error)
         else:
             messages.success(request, _("Your registration is cancelled."))
             return redirect(registration.get_absolute_url())
@@ -102,33 +95,11 @@ def manage(request, token):
         )
         messages.success(request, _("Your contact details are updated."))
         return redirect(registration.get_absolute_url())
-    rating_rows = _rating_rows(request, registration, action)
-    rating_refused = False
-    if action == "rate":
-        posted = request.POST.get("rating")
-        row = next((row for row in rating_rows if row.form.prefix == posted), None)
-        if row is None:
-            rating_refused = True
-            messages.error(request, _("This trainer cannot be rated from this page."))
-        elif row.form.is_valid():
-            try:
-                services.trainer_rate(
-                    registration=registration,
-                    session=row.session,
-                    expert=row.expert,
-                    score=row.form.cleaned_data["score"],
-                    comment=row.form.cleaned_data["comment"],
-                )
-            except DomainError as error:
-                field = error.field if error.field in row.form.fields else None
-                row.form.add_error(field, str(error.message))
-            else:
-                messages.success(
-                    request,
-                    _("Thank you: your rating of %(name)s is saved.")
-                    % {"name": row.expert.full_name},
-                )
-                return redirect(registration.get_absolute_url() + "#rate-trainers")
+    # The panels of the apps above (library materials, trainer ratings) may handle
+    # their own POST actions and answer with a redirect.
+    panels = registration_panels_render(request, registration, action=action)
+    if panels.response is not None:
+        return panels.response
     training = course_selectors.training_get_public(
         slug=registration.training.slug, include_unpublished=True
     )
@@ -141,53 +112,18 @@ def manage(request, token):
         "waitlist_position": selectors.registration_waitlist_position(registration=registration),
         "certificate": certificate,
         "certificate_ready": _certificate_ready(certificate),
-        # The training's library materials: the selector lists them for confirmed
-        # registrations only.
-        "materials": library_selectors.registration_materials(
-            registration_token=registration.token
-        ),
         "cancel_form": cancel_form,
         "contact_form": contact_form,
-        "rating_rows": rating_rows,
+        "panels": panels.html,
         "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),
         "editing_contact": request.GET.get("edit") == "1" or bool(contact_form.errors),
-        "can_cancel": registration.is_active
-        and training.status not in (Training.Status.COMPLETED, Training.Status.CANCELLED),
+        "can_cancel": services.registration_can_cancel(registration, training),
     }
-    invalid = (
-        cancel_form.errors
-        or contact_form.errors
-        or rating_refused
-        or any(row.form.errors for row in rating_rows)
-    )
+    invalid = cancel_form.errors or contact_form.errors or panels.invalid
     status = 400 if invalid else 200
     response = render(request, "participants/manage.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-@dataclass
-class RatingRow:
-    """One trainer of one attended session, the person's rating so far, and its form."""
-
-    session: Session
-    expert: "Expert"
-    rating: TrainerRating | None
-    form: TrainerRatingForm
-
-
-def _rating_rows(request, registration: Registration, action: str | None) -> list[RatingRow]:
-    """A form per trainer to rate; the one named by the POST's ``rating`` field is bound."""
-    posted = request.POST.get("rating") if action == "rate" else None
-    rows = []
-    for session, expert, rating in services.registration_trainers_to_rate(registration):
-        prefix = f"rate-{session.pk}-{expert.pk}"
-        initial = {"score": rating.score, "comment": rating.comment} if rating else None
-        form = TrainerRatingForm(
-            request.POST if prefix == posted else None, prefix=prefix, initial=initial
-        )
-        rows.append(RatingRow(session=session, expert=expert, rating=rating, form=form))
-    return rows
 
 
 def _certificate_ready(certificate: Certificate | None) -> bool:

@@ -4,8 +4,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from courses.api import CurriculumViewSet, SessionViewSet, TopicViewSet, TrainingViewSet
-from experts.api import (
-    ExpertViewSet,
+from courses.staff_api import TrainingTransitionView
+from experts.api import ExpertViewSet
+from experts.staff_api import (
     SessionTrainersView,
     SessionTrainerView,
     StaffExpertViewSet,
@@ -49,6 +50,11 @@ urlpatterns = [
         "trainings/<slug:slug>/certificates/zip/",
         TrainingCertificatesZipView.as_view(),
         name="training-certificates-zip",
+    ),
+    path(
+        "trainings/<slug:slug>/status/",
+        TrainingTransitionView.as_view(),
+        name="training-status",
     ),
     path(
         "certificates/verify/<str:code>/",

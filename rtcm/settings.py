@@ -3,13 +3,19 @@
 With no environment at all RTCM runs in the *embedded* mode: SQLite under
 ``var/``, Celery tasks run in-process, e-mail written to ``var/mail/``, files in
 ``var/media/``. Setting ``DATABASE_URL``, ``CELERY_BROKER_URL`` and friends
-switches to the *stack* mode (PostgreSQL, Redis, worker processes). Production
-is ``DJANGO_DEBUG=false``: it then needs ``DJANGO_SECRET_KEY`` and
+switches to the *stack* mode (PostgreSQL, Redis, worker processes).
+
+Debug pages are off unless ``DJANGO_DEBUG=true`` (``make run`` sets it). A site
+with debug off is *deployed* once ``DJANGO_DEBUG=false`` or
+``DJANGO_ALLOWED_HOSTS`` is given: it then needs ``DJANGO_SECRET_KEY`` and
 ``DJANGO_ALLOWED_HOSTS`` and turns on every ``check --deploy`` protection.
+With neither, it serves this machine only (loopback host names, plain HTTP, a
+key of its own under ``var/``), so the no-environment default still works.
 
 The README lists every variable with its default; keep the two in step.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -24,34 +30,48 @@ env = environ.Env()
 
 VAR_DIR = Path(env.str("RTCM_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Debug off and either variable given: a deployment, held to check --deploy. Neither
+# given (no environment, tests): a site for this machine only, without debug pages.
+DEPLOYED = not DEBUG and bool({"DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS"} & set(os.environ))
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 
 def _secret_key() -> str:
-    """The key from the environment; in debug mode only, one made for this checkout.
+    """The key from the environment; off a deployment only, one made for this checkout.
 
-    Production never falls back to a key of ours: without ``DJANGO_SECRET_KEY``
+    A deployment never falls back to a key of ours: without ``DJANGO_SECRET_KEY``
     it refuses to start.
     """
     key = env.str("DJANGO_SECRET_KEY", default="")
     if key:
         return key
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false.")
+    if DEPLOYED:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false or "
+            "DJANGO_ALLOWED_HOSTS is given (a deployment)."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
+        # Written aside, then linked into place: processes starting together on a fresh
+        # checkout (the parallel test workers) all read the one key that won, never half of it.
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        draft = key_file.with_name(f".secret_key.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
 
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if DEPLOYED else LOOPBACK_HOSTS)
+if DEPLOYED and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -156,7 +176,8 @@ LANGUAGES = [
     ("kk", _("Kazakh")),
     ("tr", _("Turkish")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The catalogues live inside the rtcm package so that the wheel and the image ship them.
+LOCALE_PATHS = [BASE_DIR / "rtcm" / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True
@@ -171,15 +192,52 @@ STATICFILES_DIRS = [
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
 MEDIA_ROOT = VAR_DIR / "media"
-if DEBUG:
-    # The embedded mode works from an empty var/; production runs collectstatic.
+if not DEPLOYED:
+    # The embedded mode works from an empty var/; a deployment runs collectstatic.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Off a deployment WhiteNoise serves static files straight from the apps' folders,
+# so the site has its styles with debug off and no collectstatic (tests turn it
+# off: they fetch no static file, and the scan would cost 50 ms a test client).
+WHITENOISE_USE_FINDERS = not DEPLOYED
 MEDIA_URL = "media/"
+# Uploaded and generated files (CVs, library files, certificates, exports): on the
+# file system under MEDIA_ROOT, or in an S3-compatible bucket (MinIO, Ceph, AWS…)
+# through django-storages. Files are private: RTCM serves them through its own
+# checked views, and any bucket address it makes is signed and short-lived.
+RTCM_STORAGE_BACKEND = env.str("RTCM_STORAGE_BACKEND", default="filesystem")
+if RTCM_STORAGE_BACKEND == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif RTCM_STORAGE_BACKEND == "s3":
+    # The keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3
+    # itself, as are its other sources: a profile, an instance role).
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME must be set when RTCM_STORAGE_BACKEND is s3."
+        )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "signature_version": "s3v4",  # what MinIO and every AWS region accept
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"RTCM_STORAGE_BACKEND is {RTCM_STORAGE_BACKEND!r}: use 'filesystem' or 's3'."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if DEPLOYED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -260,7 +318,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["rtcm.core.permissions.IsStaff"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -297,7 +355,7 @@ CSRF_COOKIE_HTTPONLY = False  # the admin's JavaScript reads it
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if DEPLOYED:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)

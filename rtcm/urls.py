@@ -2,18 +2,27 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from participants import views as participant_views
 from rtcm import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The registration form is participants' page under the catalogue's public URL.
+    path(
+        "trainings/<slug:slug>/register/",
+        participant_views.register,
+        name="training_register",
+    ),
     path("trainings/", include("courses.urls")),
     path("registrations/", include("participants.urls")),
     path("certificates/", include("participants.certificate_urls")),
     path("library/", include("library.urls")),
     path("experts/", include("experts.urls")),
-    path("staff/", include("participants.staff_urls")),
+    path("staff/", include("rtcm.staff.urls")),
+    # Core's job pages, in the staff area: their breadcrumb starts at the dashboard.
+    path("staff/jobs/", include("rtcm.core.job_urls"), {"home_url_name": "staff:dashboard"}),
     path("staff/reports/", include("rtcm.reports.urls")),
     path("staff/experts/", include("experts.staff_urls")),
     path("staff/trainings/", include("participants.import_urls")),

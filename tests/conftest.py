@@ -5,6 +5,12 @@ run eagerly in every test but those marked ``integration``, which send them to
 the real broker and a real worker process. Integration tests need PostgreSQL
 and Redis: without them they are skipped with the reason — except under
 ``CI=true``, where such a skip is a failure.
+
+``make test`` runs the suite in parallel (pytest-xdist, ``--dist loadfile``): each
+worker process has a test database of its own (``test_<name>_gw0``, …; the Celery
+workers of the integration tests are pointed at it) and every test its own
+``tmp_path`` media folder, so tests share nothing but the Redis broker, where each
+integration test has a queue of its own.
 """
 
 import os
@@ -40,6 +46,45 @@ def pytest_runtest_setup(item):
     pytest.skip(f"integration test {reason}")
 
 
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the migrations' rows (regions, role groups and their permissions) that a
+    transactional test's flush deleted, once its fixtures are gone.
+
+    Run alone, pytest-django keeps transactional tests for last; under xdist a worker
+    runs the files it is given in turn, and the next file needs those rows.
+    """
+    result = yield
+    if nextitem is not None and _flushes_the_database(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Test users' passwords hashed in microseconds: PBKDF2's million rounds cost about
+    half a second a user on a busy 2-core machine, and most tests make a staff user."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _celery_mode(request):
     """Eager tasks unless the test is an integration test."""
@@ -64,6 +109,8 @@ def _fresh_cache():
 def _media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://rtcm.example.org"
+    # No test fetches a static file: spare each test client WhiteNoise's scan of the apps.
+    settings.WHITENOISE_USE_FINDERS = False
 
 
 # --- the three-person cast of access tests (owner / teammate / outsider) ---------------

@@ -12,6 +12,12 @@ from experts.models import Expert, ExpertLanguage
 from participants.models import Participant, Registration
 
 
+def name_suffix(n: int) -> str:
+    """A distinct suffix of letters for a sequence of names: names hold no digits
+    (``rtcm.core.people.validate_person_name``)."""
+    return "-" + str(n).translate(str.maketrans("0123456789", "abcdefghij"))
+
+
 class TopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Topic
@@ -78,7 +84,7 @@ class ExpertFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     given_name = "Гульнара"
-    family_name = factory.Sequence(lambda n: f"Эксперт{n}")
+    family_name = factory.Sequence(lambda n: f"Эксперт{name_suffix(n)}")
     slug = factory.Sequence(lambda n: f"expert-{n}")
     email = factory.Sequence(lambda n: f"expert{n}@example.org")
     country = "KZ"
@@ -104,7 +110,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
         model = Participant
 
     given_name = "Ləman"
-    family_name = factory.Sequence(lambda n: f"Məmmədova{n}")
+    family_name = factory.Sequence(lambda n: f"Məmmədova{name_suffix(n)}")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     gender = Participant.Gender.FEMALE
     nationality = "AZ"
@@ -282,3 +288,45 @@ def certificate_for(registration: Registration, number: int, *, revoked: bool = 
         revoked_at=now if revoked else None,
         revoked_reason="Issued by mistake" if revoked else "",
     )
+
+
+# --- access (issue 11): per-training scope ---
+import contextlib  # noqa: E402
+
+from django.db.models.signals import m2m_changed, post_save  # noqa: E402
+
+
+@contextlib.contextmanager
+def coordinators_run_every_training():
+    """Inside the block, every holder of the coordinator role coordinates every training
+    (those that exist, and those made or given the role later, in any order).
+
+    For tests of what a coordinator does on *their* trainings written before the
+    per-training scope (``rtcm.core.access``); that scope itself is tested in
+    tests/access/ with the owner / teammate / outsider cast.
+    """
+
+    def coordinators():
+        return User.objects.filter(groups__name=COORDINATOR)
+
+    for training in Training.objects.all():
+        training.coordinators.add(*coordinators())
+
+    def on_training(sender, instance, created, **kwargs):
+        if created:
+            instance.coordinators.add(*coordinators())
+
+    def on_groups(sender, instance, action, reverse, pk_set, **kwargs):
+        if action != "post_add" or reverse or not isinstance(instance, User):
+            return
+        if Group.objects.filter(pk__in=pk_set, name=COORDINATOR).exists():
+            instance.coordinated_trainings.add(*Training.objects.all())
+
+    uid = "tests-coordinators-run-every-training"
+    post_save.connect(on_training, sender=Training, weak=False, dispatch_uid=uid)
+    m2m_changed.connect(on_groups, sender=User.groups.through, weak=False, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=Training, dispatch_uid=uid)
+        m2m_changed.disconnect(sender=User.groups.through, dispatch_uid=uid)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import NoReverseMatch, reverse
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rtcm.core.errors import DomainError
 from rtcm.core.jobs import jobs_for_user
 from rtcm.core.models import Job
+from rtcm.core.permissions import IsStaff
 
 
 def exception_handler(exc, context):
@@ -76,7 +76,7 @@ class JobSerializer(serializers.ModelSerializer):
         if job.status != Job.Status.SUCCEEDED or not job.result_file:
             return None
         try:
-            path = reverse("staff:job_download", args=[job.pk])
+            path = reverse("jobs:download", args=[job.pk])
         except NoReverseMatch:  # no download page in this installation
             return None
         request = self.context.get("request")
@@ -87,7 +87,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """The jobs you started (a superuser sees everyone's), newest first, with their
     progress; someone else's job is a 404. Filters: ``kind``, ``status``."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
     serializer_class = JobSerializer
     filterset_fields = ["kind", "status"]
 

@@ -1,8 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _apply_role_permissions(sender, using, apps=None, **kwargs):
+    """After every ``migrate``: the role groups hold ``ROLE_PERMISSIONS`` again.
+
+    Connected for core's own ``post_migrate`` (sent once per ``migrate``); it makes
+    every app's permissions first (Django would make the later apps' only after),
+    so that a model added since the data migration is granted too, and a group
+    changed by hand is put back to the table.
+    """
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    from rtcm.core.roles import role_permissions_apply
+
+    apps = apps or global_apps  # ``flush`` sends no state
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using, apps=apps)
+    role_permissions_apply(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )
 
 
 class CoreConfig(AppConfig):
     name = "rtcm.core"
     label = "core"
     verbose_name = _("Center")
+
+    def ready(self):
+        post_migrate.connect(
+            _apply_role_permissions, sender=self, dispatch_uid="core-role-permissions"
+        )

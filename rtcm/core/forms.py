@@ -1,7 +1,13 @@
-import re
-
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from rtcm.core.errors import DomainError
+from rtcm.core.people import (
+    normalise_person_name,
+    normalise_phone_number,
+    validate_person_name,
+    validate_phone_number,
+)
 
 
 def style_fields(form: forms.BaseForm) -> None:
@@ -33,22 +39,46 @@ def style_fields(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = " ".join([*described_by, f"{auto_id}-errors"])
 
 
-PHONE_PATTERN = re.compile(r"\+?[0-9 ()\-.]{5,30}")
+def add_domain_error(
+    form: forms.BaseForm,
+    error: DomainError | ValidationError,
+    *,
+    default_field: str | None = None,
+) -> None:
+    """A service's refusal shown on ``form``: the one way from a domain error to a form error.
+
+    A ``DomainError`` goes beside the field it names when the form has that field;
+    one that names no field goes beside ``default_field`` (when given), and any
+    other at the top of the form. A ``ValidationError`` (``full_clean()`` in a
+    service) goes beside each of its fields the form has, the rest at the top.
+    """
+    if isinstance(error, DomainError):
+        if error.field in form.fields:
+            field = error.field
+        elif error.field is None and default_field in form.fields:
+            field = default_field
+        else:
+            field = None
+        form.add_error(field, str(error.message))
+        return
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(
+                name if name in form.fields and name != NON_FIELD_ERRORS else None, messages
+            )
+    else:
+        form.add_error(None, error.messages)
 
 
 def clean_person_name(value: str) -> str:
-    """Names in any script; refuse only text that cannot be a name (digits, markup)."""
-    value = " ".join(value.split())
-    if any(ch.isdigit() for ch in value) or any(ch in value for ch in "<>{}[]@/\\"):
-        raise forms.ValidationError(_("Please enter a name without digits or symbols."))
+    """A name tidied and checked (the rule: ``rtcm.core.people.validate_person_name``)."""
+    value = normalise_person_name(value)
+    validate_person_name(value)
     return value
 
 
 def clean_phone_number(value: str) -> str:
-    """A phone number as people write it: digits, spaces, + ( ) - ., 5 to 30 of them."""
-    phone = value.strip()
-    if phone and not PHONE_PATTERN.fullmatch(phone):
-        raise forms.ValidationError(
-            _("Please enter a phone number with digits only, e.g. +998 71 123 45 67.")
-        )
+    """A phone tidied and checked (the rule: ``rtcm.core.people.validate_phone_number``)."""
+    phone = normalise_phone_number(value)
+    validate_phone_number(phone)
     return phone

@@ -9,26 +9,61 @@ through ``send_logged_email``: it claims the row with a conditional update
 to claim, and a failing mail server puts it back to queued. The beat's
 ``requeue_stale_emails`` queues again whatever was left behind: mail is
 delayed, never lost, never sent twice by us.
+
+Every e-mail is made by ``render_email``: a subject, a plain text and an HTML
+part, the two bodies extending ``core/email/base.txt`` and ``base.html`` (the
+language and direction of the page, the center's name at the foot).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import smtplib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
 # Errors of a mail server that is down or refusing for now: try again later.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+def render_email(
+    *, template: str, context: dict, language: str, to: str | list[str]
+) -> EmailMultiAlternatives:
+    """The e-mail made of ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``.
+
+    Rendered in ``language`` (falling back to the site's), with ``CENTER_NAME``,
+    ``LANGUAGE_CODE`` and ``LANGUAGE_BIDI`` in the context for the base templates.
+    Sends nothing: a logged e-mail's task sends it (``send_logged_email``).
+    """
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "CENTER_NAME": settings.CENTER_NAME,
+            "LANGUAGE_CODE": language,
+            "LANGUAGE_BIDI": translation.get_language_bidi(),
+            **context,
+        }
+        # A subject is plain text: what the template escaped ("Q&amp;A") is put back.
+        subject = render_to_string(f"{template}_subject.txt", context)
+        subject = " ".join(html.unescape(subject).split())
+        text = render_to_string(f"{template}.txt", context)
+        html_body = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to] if isinstance(to, str) else list(to)
+    )
+    message.attach_alternative(html_body, "text/html")
+    return message
 
 
 def send_logged_email(

@@ -1,8 +1,21 @@
-"""API permissions by role: one place for the access rules."""
+"""API permissions by role; the rules themselves are ``rtcm.core.access``'s.
+
+Per-training scope is not here: the views fetch their training, session or
+registrations through ``rtcm.core.access`` (``courses.access``), so that a
+coordinator of another training gets 404 as on the pages.
+"""
 
 from rest_framework.permissions import BasePermission
 
-from rtcm.core.roles import COORDINATOR, LIBRARIAN, NETWORK_OFFICER, user_has_role
+from rtcm.core.access import READ_EVERY_TRAINING, user_has_any_role, user_has_role, user_is_staff
+from rtcm.core.roles import COORDINATOR, LIBRARIAN, NETWORK_OFFICER
+
+
+class IsStaff(BasePermission):
+    """Any active staff member (superusers included)."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_staff(request.user)
 
 
 class IsCoordinator(BasePermission):
@@ -10,6 +23,13 @@ class IsCoordinator(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return user_has_role(request.user, COORDINATOR)
+
+
+class IsTrainingStaff(BasePermission):
+    """Coordinators (their trainings) and the roles that read every training (managers)."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_has_any_role(request.user, (COORDINATOR, *READ_EVERY_TRAINING))
 
 
 class IsLibrarian(BasePermission):
@@ -30,6 +50,4 @@ class IsCoordinatorOrNetworkOfficer(BasePermission):
     """Either role: coordinators pick trainers from the network its officers keep."""
 
     def has_permission(self, request, view) -> bool:
-        return user_has_role(request.user, COORDINATOR) or user_has_role(
-            request.user, NETWORK_OFFICER
-        )
+        return user_has_any_role(request.user, (COORDINATOR, NETWORK_OFFICER))

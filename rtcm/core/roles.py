@@ -1,6 +1,15 @@
-"""Staff roles. A role is a Django group; superusers hold every role."""
+"""Staff roles and the one table of what each may do in the admin.
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+A role is a Django group; superusers hold every role. ``ROLE_PERMISSIONS`` is
+the only place a role's model permissions are declared: a data migration
+(``core.0004_role_permissions``) applies it, and ``role_permissions_apply`` runs
+again after every ``migrate`` (``rtcm.core.apps``), so that a model added later
+gets its permissions granted too and a group edited by hand is put back. Who
+may see which training's rows (the per-training scope) is not a permission:
+it is ``rtcm.core.access``.
+"""
+
+from __future__ import annotations
 
 COORDINATOR = "coordinator"
 MANAGER = "manager"
@@ -9,10 +18,89 @@ NETWORK_OFFICER = "network officer"
 
 ALL_ROLES = [COORDINATOR, MANAGER, LIBRARIAN, NETWORK_OFFICER]
 
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+ALL = ("view", "add", "change", "delete")
 
-def user_has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.is_staff and user.groups.filter(name=role).exists()
+# role -> {"app_label.model": actions}; each action is Django's "<action>_<model>" codename.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    COORDINATOR: {
+        "courses.topic": VIEW,
+        "courses.curriculum": VIEW,
+        "courses.module": VIEW,
+        "courses.signatory": VIEW,
+        "courses.training": EDIT,  # no delete: a training is cancelled, not erased
+        "courses.session": ALL,
+        "courses.trainingquota": ALL,
+        "courses.question": ALL,
+        "participants.participant": ("view", "change"),
+        "participants.registration": ("view", "change"),
+        "participants.answer": VIEW,
+        "participants.registrationevent": VIEW,
+        "participants.attendance": EDIT,
+        "participants.certificate": ("view", "change"),
+        "participants.notification": VIEW,
+        "experts.trainerrating": VIEW,
+        "experts.expert": VIEW,  # to pick trainers for sessions
+        "core.region": VIEW,
+        "core.countryregion": VIEW,
+    },
+    MANAGER: {
+        "courses.topic": VIEW,
+        "courses.curriculum": VIEW,
+        "courses.module": VIEW,
+        "courses.training": VIEW,
+        "courses.session": VIEW,
+        "courses.trainingquota": VIEW,
+        "participants.participant": VIEW,
+        "participants.registration": VIEW,
+        "participants.attendance": VIEW,
+        "participants.certificate": VIEW,
+        "experts.trainerrating": VIEW,
+        "experts.expert": VIEW,
+        "core.region": EDIT,  # the country -> region mapping the reports group by
+        "core.countryregion": ALL,
+    },
+    LIBRARIAN: {
+        "courses.topic": VIEW,
+        "library.document": ALL,
+    },
+    NETWORK_OFFICER: {
+        "courses.topic": VIEW,
+        "experts.expert": ALL,
+        "experts.expertlanguage": ALL,
+        "experts.expertmessage": VIEW,
+        "experts.trainerrating": VIEW,
+    },
+}
+
+
+def role_permission_codenames(role: str) -> set[tuple[str, str]]:
+    """``(app_label, codename)`` of every permission the table gives ``role``."""
+    return {
+        (model.split(".")[0], f"{action}_{model.split('.')[1]}")
+        for model, actions in ROLE_PERMISSIONS.get(role, {}).items()
+        for action in actions
+    }
+
+
+def role_permissions_apply(*, group_model, permission_model) -> None:
+    """Make each role's group hold exactly the table's permissions.
+
+    Takes the models so that the data migration can pass its historical ones.
+    A permission whose model does not exist (yet) is skipped: the run after
+    ``migrate`` grants it.
+    """
+    for role in ALL_ROLES:
+        group, _created = group_model.objects.get_or_create(name=role)
+        wanted = role_permission_codenames(role)
+        labels = {app_label for app_label, _codename in wanted}
+        candidates = permission_model.objects.filter(
+            content_type__app_label__in=labels
+        ).select_related("content_type")
+        permissions = [
+            permission
+            for permission in candidates
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        group.permissions.set(permissions)

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.models import Training
+from rtcm.core.permissions import IsStaff
 from rtcm.reports.render import FORMATS
 from rtcm.reports.services import (
     KINDS,
@@ -41,7 +41,7 @@ class ReportCreateView(APIView):
     """Start a report as a background job (202). Managers run every report; a training's
     coordinators run its training report. Bad input is a 400 naming the field."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsStaff]
 
     @extend_schema(
         request=ReportRequestSerializer,

@@ -36,10 +36,8 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -52,7 +50,10 @@ from django_countries import countries
 from courses.models import Curriculum, Session, Topic, Training
 from experts.models import Expert
 from participants.models import Attendance, Certificate, Participant, Registration
-from participants.selectors import training_registrations_with_attendance
+from participants.selectors import (
+    registrations_annotate_eligibility,
+    training_registrations_with_attendance,
+)
 from rtcm.core.models import Region
 from rtcm.core.regions import region_code_subquery
 from rtcm.reports.document import Chart, Figure, Report, Section, Table
@@ -418,38 +419,15 @@ def _training_attendance(training: Training, *, confirmed_count: int) -> Section
 def _eligible_without_certificate(training: Training) -> int:
     """Confirmed registrations that may have a certificate and have none yet.
 
-    The rule of ``participants.selectors.training_certificate_eligibility``
-    (staff decision first, else attendance % and hours), counted in the
-    database: hours here are summed exactly, where the selector rounds each
-    session to a tenth of an hour (the same for sessions in whole 6 minutes).
+    The rule is ``participants.selectors.registrations_annotate_eligibility``,
+    counted in the database.
     """
-    hours_present = (
-        Attendance.objects.filter(
-            registration=OuterRef("pk"), session__training=training, present=True
-        )
-        .order_by()
-        .values("registration")
-        .annotate(total=Sum(_duration("session__")))
-        .values("total")
-    )
-    meets_attendance = Q(
-        sessions_total__gt=0,
-        attendance_percent__gte=training.min_attendance_percent,
-        hours_attended__gte=dt.timedelta(hours=float(training.min_hours)),
+    without_certificate = Registration.objects.filter(
+        training=training, status=CONFIRMED, certificate__isnull=True
     )
     return (
-        training_registrations_with_attendance(training=training)
-        .filter(status=CONFIRMED, certificate__isnull=True)
-        .annotate(
-            hours_attended=Coalesce(
-                Subquery(hours_present, output_field=DurationField()),
-                Value(ZERO_DURATION, output_field=DurationField()),
-            )
-        )
-        .filter(
-            Q(certificate_override="grant")
-            | (~Q(certificate_override="withhold") & meets_attendance)
-        )
+        registrations_annotate_eligibility(without_certificate, training=training)
+        .filter(certificate_eligible=True)
         .order_by()
         .count()
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic, Training
+from rtcm.core.forms import add_domain_error
 from rtcm.core.models import Region
 from rtcm.reports.render import FORMATS
 from rtcm.reports.services import (
@@ -87,6 +88,5 @@ class ReportForm(forms.Form):
         try:
             self.report_request = report_request_validate(cleaned)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+            add_domain_error(self, error)
         return cleaned

@@ -19,7 +19,6 @@ formula-injection guard the registrations export uses).
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import io
 import re
@@ -47,7 +46,13 @@ from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
 from rtcm.core.pdf import is_rtl, render_pdf
-from rtcm.core.spreadsheets import spreadsheet_safe, xlsx_value
+from rtcm.core.spreadsheets import (
+    csv_bytes,
+    sheet_title,
+    workbook_bytes,
+    xlsx_header_cell,
+    xlsx_value,
+)
 from rtcm.reports.document import Chart, Figure, Report, Table
 
 # pygal draws with lxml when it is installed (python-docx brings it); we serialise
@@ -64,8 +69,6 @@ FORMATS = ("pdf", "xlsx", "csv")
 CSS_PATH = Path(__file__).parent / "templates" / "reports" / "report.css"
 
 # Characters Excel refuses in a sheet title; it also caps titles at 31 characters.
-SHEET_TITLE_INVALID = re.compile(r"[\[\]:*?/\\]")
-SHEET_TITLE_MAX = 31
 
 MINUS = "\u2212"  # a real minus sign, as wide as "+", for changes in the PDF
 
@@ -351,28 +354,11 @@ def report_xlsx(report: Report) -> bytes:
             sheet.append([])
             sheet.append([xlsx_value(table.note)])
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def sheet_title(title: str, taken: set[str]) -> str:
-    """A valid sheet title, unique in ``taken`` (compared as Excel does, ignoring case)."""
-    base = SHEET_TITLE_INVALID.sub("", title).strip().strip("'").strip() or gettext("Sheet")
-    candidate = base[:SHEET_TITLE_MAX]
-    number = 1
-    while candidate.casefold() in taken:
-        number += 1
-        suffix = f" ({number})"
-        candidate = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
-    taken.add(candidate.casefold())
-    return candidate
+    return workbook_bytes(workbook)
 
 
 def _bold_cell(sheet, value: Any, font: Font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=_xlsx_cell_value(value))
-    cell.font = font
-    return cell
+    return xlsx_header_cell(sheet, _xlsx_cell_value(value), font)
 
 
 def _xlsx_cell_value(value: Any) -> Any:
@@ -426,12 +412,8 @@ def csv_file_names(report: Report) -> list[str]:
 
 
 def table_csv(table: Table) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel shows Cyrillic, Arabic… as they are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_safe(column) for column in table.columns])
-    writer.writerows(_csv_row(row) for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with a byte order mark (``rtcm.core.spreadsheets.csv_bytes``), cells guarded."""
+    return csv_bytes(list(table.columns), (_csv_row(row) for row in table.rows))
 
 
 def _csv_row(row: Iterable[Any]) -> list[Any]:
@@ -439,13 +421,11 @@ def _csv_row(row: Iterable[Any]) -> list[Any]:
 
 
 def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
     if isinstance(value, dt.datetime):
         return _local(value).isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return spreadsheet_safe(value if _is_number(value) else str(value))
+    return value if value is None or _is_number(value) else str(value)
 
 
 def report_text(report: Report, files: list[str]) -> str:

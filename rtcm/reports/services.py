@@ -18,10 +18,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from courses.access import trainings_for_user, user_may_act_on_training
 from courses.models import Topic, Training
+from rtcm.core.access import VIEW, user_has_role
 from rtcm.core.jobs import job_create
 from rtcm.core.models import Job, Region
-from rtcm.core.roles import MANAGER, user_has_role
+from rtcm.core.roles import MANAGER
 from rtcm.reports import builders
 from rtcm.reports.render import FORMATS, render_report
 
@@ -165,38 +167,26 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
 # --- access -------------------------------------------------------------------------
 
 
-def _is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return user_has_role(user, MANAGER)  # superusers hold every role
-
-
-def _is_active_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
 def report_access(user: AbstractBaseUser | AnonymousUser, request: ReportRequest) -> bool:
-    """Managers and superusers run every report; a training's coordinators run its report."""
-    if _is_manager(user):
+    """Managers and superusers run every report; a training's coordinators run its report
+    (the per-training scope of ``rtcm.core.access``)."""
+    if user_has_role(user, MANAGER):  # superusers hold every role
         return True
-    if request.kind != "training" or request.training is None or not _is_active_staff(user):
+    if request.kind != "training" or request.training is None:
         return False
-    return request.training.coordinators.filter(pk=user.pk).exists()
+    return user_may_act_on_training(user, request.training, action=VIEW)
 
 
 def reports_trainings_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Training]:
     """The trainings whose report ``user`` may run, the latest first."""
-    trainings = Training.objects.order_by("-start_date", "title")
-    if _is_manager(user):
-        return trainings
-    if not _is_active_staff(user):
-        return trainings.none()
-    return trainings.filter(coordinators=user)
+    return trainings_for_user(user, action=VIEW).order_by("-start_date", "title")
 
 
 def report_kinds_for(user: AbstractBaseUser | AnonymousUser) -> tuple[str, ...]:
     """The kinds of report ``user`` may run at all (empty: no report right)."""
-    if _is_manager(user):
+    if user_has_role(user, MANAGER):
         return KINDS
-    if _is_active_staff(user) and user.coordinated_trainings.exists():
+    if trainings_for_user(user, action=VIEW).exists():
         return ("training",)
     return ()
 

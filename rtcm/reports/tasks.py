@@ -8,14 +8,12 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from participants.tasks import JobTask
 from rtcm.core import jobs
-from rtcm.core.mail import TRANSIENT_MAIL_ERRORS
+from rtcm.core.mail import TRANSIENT_MAIL_ERRORS, render_email
 from rtcm.core.roles import MANAGER
+from rtcm.core.tasks import JobTask
 from rtcm.reports import services
 
 logger = logging.getLogger(__name__)
@@ -72,16 +70,12 @@ def monthly_activity_report() -> str:
     start, end = previous_month(timezone.localdate())
     request = services.ReportRequest(kind="activity", fmt="pdf", start=start, end=end)
     content, filename = services.report_build(request)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("%(center)s: activity report for %(month)s") % {
-            "center": settings.CENTER_NAME,
-            "month": f"{start:%Y-%m}",
-        }
-        body = _(
-            "The activity report of %(start)s – %(end)s is attached.\n\n"
-            "You receive it as a manager of %(center)s."
-        ) % {"start": start.isoformat(), "end": end.isoformat(), "center": settings.CENTER_NAME}
-    message = EmailMessage(subject=subject, body=body, to=recipients)
+    message = render_email(
+        template="reports/email/monthly",
+        context={"start": start, "end": end, "month": f"{start:%Y-%m}"},
+        language=settings.LANGUAGE_CODE,
+        to=recipients,
+    )
     message.attach(filename, content, "application/pdf")
     message.send()
     return filename

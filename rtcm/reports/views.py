@@ -30,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         job = report_start(request=form.report_request, user=request.user)
-        return redirect("staff:job", pk=job.pk)
+        return redirect("jobs:detail", pk=job.pk)
     recent = list(jobs_for_user(user=request.user).filter(kind=REPORT_JOB)[:RECENT_JOBS])
     status = 400 if form.errors else 200
     return render(

@@ -91,7 +91,7 @@ def test_staff_required_sends_anonymous_to_sign_in_and_refuses_non_staff(rf: Req
 
 def test_the_list_shows_ones_own_jobs_only(owner, owner_client, other_staff_client):
     mine = finished_job(owner)
-    url = reverse("staff:jobs")
+    url = reverse("jobs:list")
     assert url == "/staff/jobs/"
     page = owner_client.get(url).content.decode()
     assert f'data-job="{mine.pk}"' in page
@@ -99,7 +99,7 @@ def test_the_list_shows_ones_own_jobs_only(owner, owner_client, other_staff_clie
     assert '<td dir="auto">Возвращение</td>' in page
     assert 'data-status="succeeded"' in page
     assert "owner" in page
-    assert reverse("staff:job_download", args=[mine.pk]) in page
+    assert reverse("jobs:download", args=[mine.pk]) in page
 
     page = other_staff_client.get(url).content.decode()
     assert f'data-job="{mine.pk}"' not in page
@@ -108,12 +108,12 @@ def test_the_list_shows_ones_own_jobs_only(owner, owner_client, other_staff_clie
 
 def test_superusers_see_every_job(owner, admin_client):
     job = finished_job(owner)
-    page = admin_client.get(reverse("staff:jobs")).content.decode()
+    page = admin_client.get(reverse("jobs:list")).content.decode()
     assert f'data-job="{job.pk}"' in page
 
 
 def test_the_list_is_for_staff(anonymous_client, client):
-    url = reverse("staff:jobs")
+    url = reverse("jobs:list")
     response = anonymous_client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('admin:login')}?next={url}"
@@ -125,22 +125,22 @@ def test_the_list_query_count_is_constant(owner, owner_client, django_assert_num
     finished_job(owner)
     # session, user, the page's count, the page of jobs with who started them
     with django_assert_num_queries(4):
-        owner_client.get(reverse("staff:jobs"))
+        owner_client.get(reverse("jobs:list"))
     for _ in range(10):
         finished_job(owner)
         running_job(owner)
     with django_assert_num_queries(4):
-        response = owner_client.get(reverse("staff:jobs"))
+        response = owner_client.get(reverse("jobs:list"))
     assert response.content.decode().count('class="job"') == 21
 
 
 def test_the_list_is_paginated(owner, owner_client):
     for _ in range(52):
         jobs.job_create(kind="certificates", user=owner)
-    first = owner_client.get(reverse("staff:jobs")).content.decode()
+    first = owner_client.get(reverse("jobs:list")).content.decode()
     assert first.count('class="job"') == 50
     assert "Page 1 of 2" in first
-    second = owner_client.get(reverse("staff:jobs"), {"page": 2}).content.decode()
+    second = owner_client.get(reverse("jobs:list"), {"page": 2}).content.decode()
     assert second.count('class="job"') == 2
 
 
@@ -151,7 +151,7 @@ def test_the_job_page_is_for_its_owner(
     owner, owner_client, other_staff_client, anonymous_client, admin_client
 ):
     job = finished_job(owner)
-    url = reverse("staff:job", args=[job.pk])
+    url = reverse("jobs:detail", args=[job.pk])
     assert url == f"/staff/jobs/{job.pk}/"
     assert owner_client.get(url).status_code == 200
     assert other_staff_client.get(url).status_code == 404
@@ -159,31 +159,31 @@ def test_the_job_page_is_for_its_owner(
     response = anonymous_client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
-    assert owner_client.get(reverse("staff:job", args=[job.pk + 100])).status_code == 404
+    assert owner_client.get(reverse("jobs:detail", args=[job.pk + 100])).status_code == 404
 
 
 def test_a_running_job_page_refreshes_itself_and_shows_progress(owner, owner_client):
     job = running_job(owner, done=1, total=4)
-    page = owner_client.get(reverse("staff:job", args=[job.pk])).content.decode()
+    page = owner_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
     assert '<progress class="job-progress" value="25" max="100"' in page
     assert "1 of 4 (25 %)" in page
     assert page.count("<script") == 1  # only the layout's Bootstrap: no polling script
-    assert reverse("staff:job_download", args=[job.pk]) not in page
+    assert reverse("jobs:download", args=[job.pk]) not in page
 
 
 def test_a_queued_job_refreshes_too(owner, owner_client):
     job = jobs.job_create(kind="certificates", user=owner)
-    page = owner_client.get(reverse("staff:job", args=[job.pk])).content.decode()
+    page = owner_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' in page
     assert 'data-status="queued"' in page
 
 
 def test_a_finished_job_page_stops_refreshing_and_offers_the_file(owner, owner_client):
     job = finished_job(owner)
-    page = owner_client.get(reverse("staff:job", args=[job.pk])).content.decode()
+    page = owner_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page
-    assert f'href="{reverse("staff:job_download", args=[job.pk])}"' in page
+    assert f'href="{reverse("jobs:download", args=[job.pk])}"' in page
     assert "Download certificates-x.zip" in page
     assert "3 of 3 (100 %)" in page
 
@@ -191,11 +191,11 @@ def test_a_finished_job_page_stops_refreshing_and_offers_the_file(owner, owner_c
 def test_a_failed_job_shows_its_error(owner, owner_client):
     job = running_job(owner)
     jobs.job_fail(job_id=job.pk, error="OSError: <disk full>")
-    page = owner_client.get(reverse("staff:job", args=[job.pk])).content.decode()
+    page = owner_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page
     assert 'data-status="failed"' in page
     assert "OSError: &lt;disk full&gt;" in page
-    assert reverse("staff:job_download", args=[job.pk]) not in page
+    assert reverse("jobs:download", args=[job.pk]) not in page
 
 
 # --- the download ---------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_the_download_is_for_the_owner_only(
 ):
     content = b"PK\x05\x06" + b"\0" * 18
     job = finished_job(owner, content=content)
-    url = reverse("staff:job_download", args=[job.pk])
+    url = reverse("jobs:download", args=[job.pk])
     assert url == f"/staff/jobs/{job.pk}/download/"
 
     response = owner_client.get(url)
@@ -225,16 +225,26 @@ def test_the_download_is_for_the_owner_only(
 
 def test_no_file_no_download(owner, owner_client):
     running = running_job(owner)
-    assert owner_client.get(reverse("staff:job_download", args=[running.pk])).status_code == 404
+    assert owner_client.get(reverse("jobs:download", args=[running.pk])).status_code == 404
     jobs.job_succeed(job_id=running.pk)  # a job without a result file
-    assert owner_client.get(reverse("staff:job_download", args=[running.pk])).status_code == 404
+    assert owner_client.get(reverse("jobs:download", args=[running.pk])).status_code == 404
     gone = finished_job(owner)
     gone.result_file.storage.delete(gone.result_file.name)
-    assert owner_client.get(reverse("staff:job_download", args=[gone.pk])).status_code == 404
+    assert owner_client.get(reverse("jobs:download", args=[gone.pk])).status_code == 404
 
 
 def test_a_job_of_nobody_is_for_superusers_only(owner_client, admin_client):
     job = finished_job(None)
     assert Job.objects.get(pk=job.pk).created_by is None
-    assert owner_client.get(reverse("staff:job", args=[job.pk])).status_code == 404
-    assert admin_client.get(reverse("staff:job", args=[job.pk])).status_code == 200
+    assert owner_client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
+    assert admin_client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
+
+
+def test_job_pages_start_their_breadcrumb_at_the_page_the_top_names(owner_client, owner):
+    # rtcm/urls.py includes the job pages under the staff area and names their parent;
+    # core itself reverses no URL of an app above it.
+    job = jobs.job_create(kind="certificates", user=owner, params={"title": "T"})
+    dashboard = reverse("staff:dashboard")
+    assert f'href="{dashboard}"' in owner_client.get(reverse("jobs:list")).content.decode()
+    detail = owner_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'href="{dashboard}"' in detail

@@ -5,7 +5,7 @@ from pathlib import Path
 import polib
 from django.utils import translation
 
-PO = Path(__file__).resolve().parents[2] / "locale" / "ru" / "LC_MESSAGES" / "django.po"
+PO = Path(__file__).resolve().parents[2] / "rtcm" / "locale" / "ru" / "LC_MESSAGES" / "django.po"
 
 
 def test_every_russian_translation_in_the_po_is_what_gettext_returns():

@@ -57,6 +57,32 @@ def test_catalogue_filters_by_topic_region_format_and_month(client):
     assert titles(client.get(url, {"month": b.start_date.strftime("%Y-%m")})) == ["B"]
 
 
+def test_the_page_and_the_api_filter_the_catalogue_alike(client):
+    """One FilterSet (``courses.filters.TrainingFilter``) serves both, same parameters."""
+    topic = TopicFactory(slug="border-management")
+    online = TrainingFactory(
+        title="Online", format="online", online_url="https://meet.example.org/a", venue_city=""
+    )
+    online.modules.add(ModuleFactory(topic=topic))
+    TrainingFactory(title="In person")
+    past_start = timezone.localdate() - dt.timedelta(days=60)
+    TrainingFactory(title="Past", status="completed", start_date=past_start, end_date=past_start)
+    url = reverse("courses:training_list")
+    for params, expected in [
+        ({"topic": "border-management"}, ["Online"]),
+        ({"format": "online", "q": "onl"}, ["Online"]),
+        ({"past": "true"}, ["Past"]),
+    ]:
+        api = client.get("/api/v1/trainings/", params).json()["results"]
+        assert [training["title"] for training in api] == expected
+        assert titles(client.get(url, params)) == expected
+    # Without ``past`` the API lists every public training, the page the coming ones.
+    assert len(client.get("/api/v1/trainings/").json()["results"]) == 3
+    assert titles(client.get(url)) == ["In person", "Online"]
+    # A bad value: dropped on the page, a 400 naming it in the API.
+    assert client.get("/api/v1/trainings/", {"topic": "nope"}).json().keys() >= {"topic"}
+
+
 def test_bad_filter_value_is_ignored_with_a_message(client):
     TrainingFactory(title="A")
     response = client.get(reverse("courses:training_list"), {"month": "soon", "topic": "nope"})

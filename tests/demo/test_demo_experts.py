@@ -12,19 +12,17 @@ from django.utils import timezone
 
 from courses.models import Session, Training
 from experts import selectors, services
-from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage
-from participants.models import Attendance, Registration, TrainerRating
-from rtcm.demo.management.commands.seed_demo import Bookings
+from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, TrainerRating
+from participants.models import Attendance, Registration
+from rtcm.demo.experts import Calendar
+from tests.demo.seeding import demo_fixture
 
 pytestmark = pytest.mark.django_db
 
 REGIONS = {"central-asia", "eastern-partnership", "middle-east"}
 Trainers = Session.trainers.through
 
-
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", verbosity=0)
+_demo_database, seeded = demo_fixture()
 
 
 def network_counts():
@@ -134,20 +132,6 @@ def test_only_active_experts_teach(seeded):
     assert taught == Session.objects.count()  # every session has a trainer
 
 
-def test_a_bigger_center_still_books_nobody_twice():
-    # 120 trainings for the same 30 experts: the team is often busy elsewhere.
-    call_command("seed_demo", "--participants", "3000", verbosity=0)
-
-    overlapping = Trainers.objects.filter(
-        expert_id=OuterRef("expert_id"),
-        session__starts_at__lt=OuterRef("session__ends_at"),
-        session__ends_at__gt=OuterRef("session__starts_at"),
-    ).exclude(pk=OuterRef("pk"))
-    assert Training.objects.count() == 120
-    assert not Trainers.objects.filter(Exists(overlapping)).exists()
-    assert not Trainers.objects.exclude(expert__status=Expert.Status.ACTIVE).exists()
-
-
 def test_ratings_come_from_people_present_at_ended_sessions_of_their_trainers(seeded):
     ratings = TrainerRating.objects.all()
 
@@ -191,13 +175,13 @@ def test_a_second_seed_adds_nothing_to_the_network(seeded):
     assert before["ratings"] > 0
 
 
-def test_bookings_tell_free_from_busy_times():
+def test_the_calendar_tells_free_from_busy_times():
     tz = timezone.get_default_timezone()
 
     def at(hour, minute=0):
         return dt.datetime(2026, 3, 2, hour, minute, tzinfo=tz)
 
-    bookings = Bookings()
+    bookings = Calendar()
     bookings.book(1, at(9, 30), at(12, 30))
     bookings.book(1, at(14), at(17))
 

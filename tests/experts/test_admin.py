@@ -122,6 +122,27 @@ def test_a_duplicate_email_in_any_case_is_refused_on_the_field(network_officer_c
     assert Expert.objects.count() == 1
 
 
+def test_a_refusal_of_the_service_comes_back_on_the_form_with_nothing_saved(
+    network_officer_client, monkeypatch
+):
+    from experts import services
+    from rtcm.core.errors import DomainError
+
+    created = services.expert_create
+
+    def refuse(**kwargs):
+        created(**kwargs)  # written, then refused: the admin's transaction rolls it back
+        raise DomainError("This organisation is not part of the network.", field="organisation")
+
+    monkeypatch.setattr(services, "expert_create", refuse)
+    response = network_officer_client.post(add_url(), expert_data())
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["organisation"] == ["This organisation is not part of the network."]
+    assert form["given_name"].value() == "Ануш"  # the input is kept
+    assert not Expert.objects.exists()
+
+
 def change_data(page, **overrides) -> dict:
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields}

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from courses.models import Training
 from experts import selectors, services
-from experts.models import Expert
-from participants.models import TrainerRating
+from experts.models import Expert, TrainerRating
 from rtcm.core.models import Region
 from tests.factories import (
     CurriculumFactory,

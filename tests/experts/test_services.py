@@ -13,7 +13,7 @@ from experts import services
 from experts.models import Expert, ExpertMessage
 from experts.notifications import consent_token, expert_id_for_consent_token
 from experts.tasks import expert_messages_requeue_stale, send_expert_message
-from library.validators import UploadRefused
+from rtcm.core.uploads import UploadRefused
 from tests.factories import (
     ExpertFactory,
     SessionFactory,

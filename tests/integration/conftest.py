@@ -131,6 +131,7 @@ def celery_workers(django_db_setup, django_db_blocker, tmp_path, settings):
     """
     database = settings.DATABASES["default"]
     with django_db_blocker.unblock():
+        # This process's test database: test_rtcm_gw0, test_rtcm_gw1… under pytest-xdist.
         test_db_name = connection.settings_dict["NAME"]
     workers = Workers(
         queue=f"rtcm-test-{uuid.uuid4().hex[:10]}",

@@ -16,6 +16,7 @@ from django.db import connection, connections
 from courses.models import TrainingQuota
 from participants import services
 from participants.models import Registration
+from participants.services import registrations
 from tests.factories import TrainingFactory, person_data
 
 pytestmark = [
@@ -68,14 +69,15 @@ def _submit_all_at_once(training, countries=("UZ",), registrants=REGISTRANTS):
 
 @pytest.fixture
 def slow_seat_count(monkeypatch):
-    real_count = services._seat_map
+    # Patched where registration_submit looks it up (participants/services/registrations.py).
+    real_count = registrations._seat_map
 
     def count_then_pause(training):
         seats = real_count(training)
         time.sleep(0.02)
         return seats
 
-    monkeypatch.setattr(services, "_seat_map", count_then_pause)
+    monkeypatch.setattr(registrations, "_seat_map", count_then_pause)
 
 
 def test_100_concurrent_registrations_for_20_seats_confirm_exactly_20(slow_seat_count):
@@ -91,7 +93,7 @@ def test_without_the_row_lock_the_same_race_overbooks(slow_seat_count, monkeypat
     from courses.models import Training
 
     monkeypatch.setattr(
-        services, "_lock_training", lambda training_id: Training.objects.get(pk=training_id)
+        registrations, "_lock_training", lambda training_id: Training.objects.get(pk=training_id)
     )
     training = TrainingFactory(capacity=CAPACITY)
     errors = _submit_all_at_once(training)

@@ -1,5 +1,7 @@
 """The library API: reads within each person's access level, writes for librarians."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,9 +12,11 @@ from tests.factories import TopicFactory, TrainingFactory, staff_user
 from tests.library.test_search_and_pages import (
     ALL_TITLES,
     EXPECTED,
+    LISTED,
     ROLES,
     DocumentFactory,
     build_library,
+    material_token,
     pdf_upload,
     who,
 )
@@ -42,34 +46,32 @@ def librarian():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("query", ["", "migration"])
 def test_list_and_search_show_exactly_what_each_person_may_see(role, query, library):
-    user, token = who(role, library)
+    user, _registration = who(role, library)
     params = {"q": query} if query else {}
-    if token:
-        params["registration"] = token
     response = api_for(user).get(URL, params)
     assert response.status_code == 200
     body = response.json()
-    assert {row["title"] for row in body["results"]} == EXPECTED[role]
-    assert body["count"] == len(EXPECTED[role])
-    assert sum(f["count"] for f in body["facets"]["access"]) == len(EXPECTED[role])
+    assert {row["title"] for row in body["results"]} == LISTED[role]
+    assert body["count"] == len(LISTED[role])
+    assert sum(f["count"] for f in body["facets"]["access"]) == len(LISTED[role])
     text = response.content.decode()
-    for title in ALL_TITLES - EXPECTED[role]:
+    for title in ALL_TITLES - LISTED[role]:
         assert title not in text
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_retrieve_follows_the_access_level(role, library):
-    user, token = who(role, library)
+    user, registration = who(role, library)
     client = api_for(user)
     for document in Document.objects.all():
-        params = {"registration": token} if token else {}
+        token = material_token(registration, document)
+        params = {"material": token} if token else {}
         response = client.get(f"{URL}{document.slug}/", params)
         expected = 200 if document.title in EXPECTED[role] else 404
         assert response.status_code == expected, (role, document.title)
 
 
 def test_results_carry_metadata_snippet_and_absolute_download_link(library):
-    token = library["confirmed"].token
     topic = TopicFactory(slug="readmission", name="Readmission")
     DocumentFactory(
         title="Readmission guide",
@@ -82,7 +84,7 @@ def test_results_carry_metadata_snippet_and_absolute_download_link(library):
         extracted_text="The <b>readmission</b> request goes to the ministry.",
         topics=[topic],
     )
-    response = api_for(AnonymousUser()).get(URL, {"q": "ministry", "registration": token})
+    response = api_for(AnonymousUser()).get(URL, {"q": "ministry"})
     [row] = response.json()["results"]
     assert row["slug"] == "readmission-guide"
     assert row["authors"] == "A. Author"
@@ -95,12 +97,26 @@ def test_results_carry_metadata_snippet_and_absolute_download_link(library):
     assert row["download_count"] == 4
     assert "<mark>ministry</mark>" in row["snippet"]
     assert "<b>" not in row["snippet"]
-    assert row["download"] == (
-        f"http://testserver/library/readmission-guide/download/?registration={token}"
-    )
+    assert row["download"] == "http://testserver/library/readmission-guide/download/"
     assert row["url"].startswith("http://testserver/library/readmission-guide/")
     listed = api_for(AnonymousUser()).get(URL).json()["results"]
     assert all(item["snippet"] is None for item in listed)  # no search, no snippet
+
+
+def test_a_material_link_opens_its_document_in_the_api_with_a_scoped_download(library):
+    notes = Document.objects.get(title="Trainer notes")
+    token = material_token(library["confirmed"], notes)
+    response = api_for(AnonymousUser()).get(f"{URL}{notes.slug}/", {"material": token})
+    assert response.status_code == 200
+    assert response.json()["download"] == (
+        f"http://testserver/library/{notes.slug}/download/?{urlencode({'material': token})}"
+    )
+    memo = Document.objects.get(title="Internal memo")
+    assert api_for(AnonymousUser()).get(f"{URL}{memo.slug}/", {"material": token}).status_code == (
+        404
+    )
+    manage_token = {"registration": library["confirmed"].token}
+    assert api_for(AnonymousUser()).get(f"{URL}{notes.slug}/", manage_token).status_code == 404
 
 
 def test_filters_and_sort(library):
@@ -117,6 +133,22 @@ def test_filters_and_sort(library):
     assert set(titles(access="staff")) == {"Internal memo", "Trainer notes", "Other training notes"}
     assert staff.get(URL, {"sort": "nonsense"}).status_code == 400
     assert staff.get(URL, {"type": "nonsense"}).status_code == 400
+
+
+def test_the_page_and_the_api_search_alike_with_the_same_facets(library, client):
+    """One FilterSet (``library.filters.LibraryFilter``) serves both: ``doc_type`` on the
+    page is ``type`` in the API, the rest are the same parameters."""
+    from django.urls import reverse
+
+    DocumentFactory(title="Zeta", year=2010, language="ar", doc_type="research")
+    DocumentFactory(title="Eta", year=2030, language="ar", doc_type="research")
+    params = {"language": "ar", "year_from": 2000, "sort": "title"}
+    api = api_for(AnonymousUser()).get(URL, {**params, "type": "research"}).json()
+    page = client.get(reverse("library:home"), {**params, "doc_type": "research"})
+    assert [row["title"] for row in api["results"]] == ["Eta", "Zeta"]
+    assert [document.title for document in page.context["page"].object_list] == ["Eta", "Zeta"]
+    assert api["facets"] == page.context["facets"].as_dict()
+    assert api["facets"]["language"] == [{"value": "ar", "label": "Arabic", "count": 2}]
 
 
 def test_list_query_count_is_constant(library, django_assert_num_queries):
@@ -211,7 +243,7 @@ def test_only_librarians_write(role, library):
     if role == "coordinator":
         user = staff_user("coord", roles=("coordinator",))
     else:
-        user, _token = who(role, library)
+        user, _registration = who(role, library)
     client = api_for(user)
     document = Document.objects.get(title="Open guide")
     created = client.post(

@@ -8,15 +8,13 @@ from pypdf import PdfReader
 from library import selectors
 from library.models import Document
 from rtcm.demo.library import DOCUMENTS
+from tests.demo.seeding import demo_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(django_capture_on_commit_callbacks):
-    # The text extraction runs once the seed's transaction commits.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", participants=0, verbosity=0)
+# Seeded once for the module; the text extraction runs as the seed's commit would.
+_demo_database, seeded = demo_fixture(size=0)
 
 
 def test_seed_creates_a_dozen_documents_as_pdfs_in_many_languages(seeded):

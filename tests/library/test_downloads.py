@@ -1,11 +1,12 @@
 """Downloads from the library: the access matrix, the headers, the count, no media URL.
 
 The cast: an anonymous visitor, a signed-in user (no staff), a participant
-(no account: the manage token of their confirmed registration), and staff.
+(no account: the material link of their confirmed registration's manage page,
+``library.materials``), and staff.
 """
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,6 +17,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from library import services
+from library.materials import material_token_make
 from library.models import Document
 from participants.models import Registration
 from rtcm.core.roles import LIBRARIAN
@@ -69,9 +71,18 @@ def documents(librarian, training):
     }
 
 
-def download_url(document: Document, token: str | None = None) -> str:
+def download_url(document: Document, holder: Registration | str | None = None) -> str:
+    """The download URL, with the material link a registration's manage page gives
+    for ``document`` (or a raw token, to try one)."""
     url = reverse("library:download", kwargs={"slug": document.slug})
-    return f"{url}?registration={token}" if token else url
+    if holder is None:
+        return url
+    token = (
+        holder
+        if isinstance(holder, str)
+        else material_token_make(registration=holder, document=document)
+    )
+    return f"{url}?{urlencode({'material': token})}"
 
 
 def client_for(who: str) -> Client:
@@ -123,8 +134,8 @@ CAST = ("anonymous", "user", "participant", "staff")
 def test_each_person_downloads_exactly_what_they_may(documents, registration, kind, who, expected):
     document = documents[kind]
     client = client_for("anonymous" if who == "participant" else who)
-    token = registration.token if who == "participant" else None
-    response = client.get(download_url(document, token))
+    holder = registration if who == "participant" else None
+    response = client.get(download_url(document, holder))
     assert response.status_code == expected
     if expected == ALLOWED:
         assert body(response) == CONTENT
@@ -133,7 +144,7 @@ def test_each_person_downloads_exactly_what_they_may(documents, registration, ki
         assert count(document) == 0
     if expected == LOGIN:
         login = reverse("admin:login")
-        assert response["Location"] == f"{login}?next={quote(download_url(document, token))}"
+        assert response["Location"] == f"{login}?next={quote(download_url(document, holder))}"
 
 
 NOT_CONFIRMED = [
@@ -147,13 +158,13 @@ NOT_CONFIRMED = [
 @pytest.mark.parametrize("status", NOT_CONFIRMED)
 def test_a_registration_that_is_not_confirmed_opens_no_material(documents, training, status):
     registration = RegistrationFactory(training=training, status=status)
-    response = Client().get(download_url(documents["material"], registration.token))
+    response = Client().get(download_url(documents["material"], registration))
     assert response.status_code == HIDDEN
 
 
 def test_a_participant_of_another_training_opens_no_material(documents):
     other = RegistrationFactory(status=Registration.Status.CONFIRMED)
-    assert Client().get(download_url(documents["material"], other.token)).status_code == HIDDEN
+    assert Client().get(download_url(documents["material"], other)).status_code == HIDDEN
     assert Client().get(download_url(documents["material"], "guessed")).status_code == HIDDEN
 
 
@@ -163,7 +174,7 @@ def test_a_signed_in_material_opens_for_its_participant_without_an_account(
     document = add_document(
         librarian, title="Reader", access=Document.Access.SIGNED_IN, trainings=[training]
     )
-    response = Client().get(download_url(document, registration.token))
+    response = Client().get(download_url(document, registration))
     assert response.status_code == ALLOWED
     assert body(response) == CONTENT
 
@@ -182,7 +193,11 @@ def test_the_file_comes_as_an_attachment_with_its_original_non_latin_name(librar
     document = add_document(librarian, title="Handbook", access=Document.Access.PUBLIC, name=name)
     response = Client().get(download_url(document))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
+    # The real name for today's browsers, an ASCII spelling of it for old clients (RFC 6266).
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert disposition.endswith(f"; filename*=utf-8''{quote(name)}")
+    assert disposition.split('"')[1].isascii()
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Length"] == str(len(CONTENT))

@@ -1,10 +1,15 @@
 """Library search, facets and public pages: who sees what, how search finds it.
 
 The cast: an anonymous visitor, a signed-in user, a participant holding the
-manage link of a confirmed registration (and one of a waitlisted one), and
-staff. A restricted title must never reach someone who may not see it — not
-in a list, a search result, a facet or a page.
+material links of a confirmed registration's manage page (and one of a
+waitlisted one), and staff. A restricted title must never reach someone who may
+not see it — not in a list, a search result, a facet or a page. A material link
+opens one document (``library.materials``); it widens no list.
 """
+
+import datetime as dt
+import re
+from urllib.parse import urlencode
 
 import factory
 import pytest
@@ -13,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from library import selectors
+from library import materials, selectors
 from library.models import Document
 from tests.factories import RegistrationFactory, TopicFactory, TrainingFactory
 
@@ -114,17 +119,30 @@ EXPECTED = {
     "waitlisted": {"Open guide"},
     "staff": ALL_TITLES,
 }
+# Lists and searches: a material link opens its own document only, so participants
+# list what anyone does.
+LISTED = {**EXPECTED, "participant": {"Open guide"}, "waitlisted": {"Open guide"}}
 
 
 def who(role, library):
-    """(user, registration token) of each member of the cast."""
+    """(user, registration whose manage page's material links they hold) of each member."""
     return {
         "anonymous": (AnonymousUser(), None),
         "signed_in": (signed_in_user(), None),
-        "participant": (AnonymousUser(), library["confirmed"].token),
-        "waitlisted": (AnonymousUser(), library["waitlisted"].token),
+        "participant": (AnonymousUser(), library["confirmed"]),
+        "waitlisted": (AnonymousUser(), library["waitlisted"]),
         "staff": (staff_member(), None),
     }[role]
+
+
+def material_token(registration, document):
+    """The link a registration's manage page would carry for ``document`` (or None).
+
+    Made for every document, materials of the training or not: a signed token
+    for a document the training does not have must open nothing."""
+    if registration is None:
+        return None
+    return materials.material_token_make(registration=registration, document=document)
 
 
 def client_for(client, user):
@@ -138,11 +156,12 @@ ROLES = list(EXPECTED)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_person_sees_exactly_their_documents_in_the_selector(role, library):
-    user, token = who(role, library)
-    visible = selectors.documents_visible_to(user=user, registration_token=token)
-    assert {d.title for d in visible} == EXPECTED[role]
+    user, registration = who(role, library)
+    visible = selectors.documents_visible_to(user=user)
+    assert {d.title for d in visible} == LISTED[role]
     for document in Document.objects.all():
-        assert selectors.document_is_visible(document, user=user, registration_token=token) == (
+        token = material_token(registration, document)
+        assert selectors.document_is_visible(document, user=user, material_token=token) == (
             document.title in EXPECTED[role]
         )
 
@@ -150,32 +169,30 @@ def test_each_person_sees_exactly_their_documents_in_the_selector(role, library)
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("query", ["", "migration"])
 def test_library_page_lists_and_finds_only_what_each_person_may_see(role, query, library, client):
-    user, token = who(role, library)
+    user, _registration = who(role, library)
     params = {"q": query} if query else {}
-    if token:
-        params["registration"] = token
     response = client_for(client, user).get(reverse("library:home"), params)
     assert response.status_code == 200
     titles = {d.title for d in response.context["page"].object_list}
-    assert titles == EXPECTED[role]
+    assert titles == LISTED[role]
     html = response.content.decode()
-    for title in ALL_TITLES - EXPECTED[role]:
+    for title in ALL_TITLES - LISTED[role]:
         assert title not in html
     facets = response.context["facets"]
-    assert sum(f.count for f in facets.doc_type) == len(EXPECTED[role])
-    assert sum(f.count for f in facets.access) == len(EXPECTED[role])
+    assert sum(f.count for f in facets.doc_type) == len(LISTED[role])
+    assert sum(f.count for f in facets.access) == len(LISTED[role])
     # Only the staff memo has this topic: nobody else gets a count for it.
     sealed = [f.count for f in facets.topic if f.value == "sealed"]
-    assert sealed == ([1] if "Internal memo" in EXPECTED[role] else [])
+    assert sealed == ([1] if "Internal memo" in LISTED[role] else [])
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_document_pages_open_by_access_level(role, library, client):
-    user, token = who(role, library)
+    user, registration = who(role, library)
     client = client_for(client, user)
-    suffix = f"?registration={token}" if token else ""
     for document in Document.objects.all():
-        response = client.get(document.get_absolute_url() + suffix)
+        token = material_token(registration, document)
+        response = client.get(document.get_absolute_url(), {"material": token} if token else {})
         if document.title in EXPECTED[role]:
             assert response.status_code == 200, document.title
             assert b"document-download" in response.content or b"document-external" in (
@@ -191,27 +208,55 @@ def test_document_pages_open_by_access_level(role, library, client):
             assert response.status_code == 404, document.title
 
 
-def test_participant_links_keep_their_registration_token(library, client):
-    token = library["confirmed"].token
-    response = client.get(reverse("library:home"), {"registration": token})
-    html = response.content.decode()
-    assert f"?registration={token}" in html
-    assert f'name="registration" value="{token}"' in html
-    assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert "no-cache" in response["Cache-Control"]
+def test_a_material_link_opens_its_document_and_its_download_only(library, client):
+    confirmed = library["confirmed"]
     notes = Document.objects.get(title="Trainer notes")
-    page = client.get(notes.get_absolute_url(), {"registration": token})
-    assert reverse("library:download", args=[notes.slug]) + f"?registration={token}" in (
-        page.content.decode()
+    token = material_token(confirmed, notes)
+    page = client.get(notes.get_absolute_url(), {"material": token})
+    assert page.status_code == 200
+    download = reverse("library:download", args=[notes.slug]) + "?" + urlencode({"material": token})
+    assert download in page.content.decode()
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in page["Cache-Control"]
+    assert client.get(download).status_code == 302  # the external link: opened
+    # The same token opens no other staff document, not even the library's lists.
+    memo = Document.objects.get(title="Internal memo")
+    assert client.get(memo.get_absolute_url(), {"material": token}).status_code == 404
+    listed = client.get(reverse("library:home"), {"material": token}).content.decode()
+    assert "Trainer notes" not in listed
+
+
+def test_the_manage_token_no_longer_opens_materials(library, client):
+    confirmed = library["confirmed"]
+    notes = Document.objects.get(title="Trainer notes")
+    assert client.get(notes.get_absolute_url(), {"registration": confirmed.token}).status_code == (
+        404
     )
+    assert client.get(notes.get_absolute_url(), {"material": confirmed.token}).status_code == 404
+
+
+def test_a_material_token_signed_for_another_purpose_or_expired_opens_nothing(
+    library, client, monkeypatch
+):
+    from django.core import signing
+
+    notes = Document.objects.get(title="Trainer notes")
+    scope = {"r": library["confirmed"].pk, "d": notes.pk}
+    other_purpose = signing.dumps(scope, salt="rtcm.something-else")
+    assert client.get(notes.get_absolute_url(), {"material": other_purpose}).status_code == 404
+    token = material_token(library["confirmed"], notes)
+    monkeypatch.setattr(materials, "MATERIAL_LINK_MAX_AGE", dt.timedelta(seconds=-1))
+    assert client.get(notes.get_absolute_url(), {"material": token}).status_code == 404
 
 
 def test_a_cancelled_registration_no_longer_opens_the_materials(library, client):
     registration = library["confirmed"]
+    notes = Document.objects.get(title="Trainer notes")
+    token = material_token(registration, notes)
+    assert client.get(notes.get_absolute_url(), {"material": token}).status_code == 200
     registration.status = "cancelled"
     registration.save()
-    notes = Document.objects.get(title="Trainer notes")
-    response = client.get(notes.get_absolute_url(), {"registration": registration.token})
+    response = client.get(notes.get_absolute_url(), {"material": token})
     assert response.status_code == 404
 
 
@@ -224,10 +269,14 @@ def test_manage_page_lists_the_materials_of_a_confirmed_registration(library, cl
     ]
     html = response.content.decode()
     notes = Document.objects.get(title="Trainer notes")
-    assert f"{notes.get_absolute_url()}?registration={confirmed.token}" in html
+    links = re.findall(r'<ul class="training-materials">(.*?)</ul>', html, re.S)[0]
+    assert f"{notes.get_absolute_url()}?material=" in links
+    assert confirmed.token not in links  # the manage token stays on the manage page
+    [href] = re.findall(rf'href="({re.escape(notes.get_absolute_url())}[^"]*)"', links)
+    assert client.get(href.replace("&amp;", "&")).status_code == 200
     assert "Other training notes" not in html
     waitlisted = client.get(library["waitlisted"].get_absolute_url())
-    assert list(waitlisted.context["materials"]) == []
+    assert "training-materials" not in waitlisted.content.decode()
     assert "Trainer notes" not in waitlisted.content.decode()
 
 
@@ -462,14 +511,12 @@ def test_excluded_words_and_phrases():
 def test_search_query_count_is_constant_in_the_number_of_documents(
     role, library, django_assert_max_num_queries
 ):
-    user, token = who(role, library)
+    user, _registration = who(role, library)
     topic = TopicFactory()
 
     def count():
         with django_assert_max_num_queries(6) as captured:
-            results, _facets = selectors.document_search(
-                user=user, registration_token=token, query="migration"
-            )
+            results, _facets = selectors.document_search(user=user, query="migration")
             for document in list(results[:20]):
                 selectors.document_snippet(document, "migration")
                 list(document.topics.all())

@@ -31,7 +31,8 @@ from pypdf.generic import (
 from library import services
 from library.models import Document
 from library.tasks import extract_document_text
-from library.validators import (
+from rtcm.core.roles import LIBRARIAN
+from rtcm.core.uploads import (
     EMBEDDED,
     JAVASCRIPT,
     LAUNCH,
@@ -39,7 +40,6 @@ from library.validators import (
     pdf_active_content,
     validate_upload,
 )
-from rtcm.core.roles import LIBRARIAN
 from tests.factories import TopicFactory, TrainingFactory, coordinator_user, staff_user
 
 pytestmark = pytest.mark.django_db

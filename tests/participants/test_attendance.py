@@ -22,9 +22,19 @@ from tests.factories import (
     RegistrationFactory,
     SessionFactory,
     TrainingFactory,
+    coordinators_run_every_training,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _coordinators_run_every_training(db):
+    """These tests are about what a coordinator does on their trainings; whose trainings
+    those are (the per-training scope) is tests/access/'s."""
+    with coordinators_run_every_training():
+        yield
+
 
 # Names in every script the center's participants write in.
 NAMES = {

@@ -11,9 +11,24 @@ from participants import services
 from participants.models import Certificate
 from rtcm.core import jobs
 from rtcm.core.models import Job
-from tests.factories import RegistrationFactory, attend, coordinator_user, past_training, staff_user
+from tests.factories import (
+    RegistrationFactory,
+    attend,
+    coordinator_user,
+    coordinators_run_every_training,
+    past_training,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _coordinators_run_every_training(db):
+    """These tests are about what a coordinator does on their trainings; whose trainings
+    those are (the per-training scope) is tests/access/'s."""
+    with coordinators_run_every_training():
+        yield
 
 
 def api_client(user=None) -> APIClient:
@@ -44,7 +59,7 @@ def training():
 
 def job_download_url(job) -> str | None:
     try:
-        return "http://testserver" + reverse("staff:job_download", args=[job.pk])
+        return "http://testserver" + reverse("jobs:download", args=[job.pk])
     except NoReverseMatch:  # the staff pages are not there
         return None
 

@@ -11,12 +11,28 @@ from django.test import Client
 
 from courses.models import Question
 from participants import services
-from participants.imports import ImportFileError, read_rows, registrations_import, validate_rows
+from participants.imports import ImportFileError, read_rows, validate_rows
 from participants.models import Answer, Participant, Registration, RegistrationEvent
+from participants.services import registrations_import
 from rtcm.core.roles import COORDINATOR
-from tests.factories import QuestionFactory, RegistrationFactory, TrainingFactory, person_data
+from tests.factories import (
+    QuestionFactory,
+    RegistrationFactory,
+    TrainingFactory,
+    coordinators_run_every_training,
+    person_data,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _coordinators_run_every_training(db):
+    """These tests are about what a coordinator does on their trainings; whose trainings
+    those are (the per-training scope) is tests/access/'s."""
+    with coordinators_run_every_training():
+        yield
+
 
 HEADER = [
     "given_name",

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def register_url(training):
-    return reverse("courses:training_register", kwargs={"slug": training.slug})
+    return reverse("training_register", kwargs={"slug": training.slug})
 
 
 def test_it_registers_and_redirects_to_the_manage_page(client):

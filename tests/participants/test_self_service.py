@@ -1,10 +1,13 @@
 """What a participant does alone: extra questions, contact details, "my trainings"."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Question
 from participants.models import Answer, Registration, SignInLink
@@ -49,9 +52,7 @@ def add_questions(training):
 def test_extra_questions_are_asked_and_answers_stored(client):
     training = TrainingFactory()
     q = add_questions(training)
-    page = client.get(
-        reverse("courses:training_register", kwargs={"slug": training.slug})
-    ).content.decode()
+    page = client.get(reverse("training_register", kwargs={"slug": training.slug})).content.decode()
     assert "Why do you want to take part?" in page
     data = person_data(
         **{
@@ -61,9 +62,7 @@ def test_extra_questions_are_asked_and_answers_stored(client):
             f"question_{q['role'].pk}": "Manager",
         }
     )
-    response = client.post(
-        reverse("courses:training_register", kwargs={"slug": training.slug}), data
-    )
+    response = client.post(reverse("training_register", kwargs={"slug": training.slug}), data)
     assert response.status_code == 302
     answers = {a.question_id: a.value for a in Answer.objects.all()}
     assert answers == {
@@ -81,9 +80,7 @@ def test_a_missing_required_answer_is_shown_beside_it_and_nothing_is_saved(clien
     training = TrainingFactory()
     q = add_questions(training)
     data = person_data(**{f"question_{q['diet'].pk}": ["Pizza"]})
-    response = client.post(
-        reverse("courses:training_register", kwargs={"slug": training.slug}), data
-    )
+    response = client.post(reverse("training_register", kwargs={"slug": training.slug}), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert f'id="id_question_{q["motivation"].pk}-errors"' in page
@@ -212,3 +209,58 @@ def test_signing_out_forgets_the_person(client, django_capture_on_commit_callbac
     assert (
         "Border management" not in client.get(reverse("participants:my_trainings")).content.decode()
     )
+
+
+# --- the sign-in e-mail is a logged e-mail ---------------------------------------------
+
+
+def test_the_sign_in_email_is_logged_and_sent_once_after_commit(django_capture_on_commit_callbacks):
+    from participants import tasks
+    from participants.services import participant_request_sign_in
+
+    person = ParticipantFactory(email="leyla@example.org", preferred_language="en")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert participant_request_sign_in(email="leyla@example.org")
+        link = SignInLink.objects.get()
+        assert (link.status, link.recipient) == ("queued", person.email)
+        assert mail.outbox == []  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    link.refresh_from_db()
+    assert link.status == "sent"
+    assert link.subject == mail.outbox[0].subject
+    assert link.attempts == 1
+    # A duplicate delivery of the task finds nothing to claim.
+    assert tasks.send_sign_in_link.delay(link.pk, "the-token").get() == "not queued"
+    assert len(mail.outbox) == 1
+
+
+def test_the_sign_in_email_speaks_the_persons_language_in_its_direction(
+    django_capture_on_commit_callbacks,
+):
+    from participants.services import participant_request_sign_in
+
+    ParticipantFactory(email="rami@example.org", preferred_language="ar")
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_request_sign_in(email="rami@example.org")
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert '<html lang="ar" dir="rtl">' in html
+    assert message.body.rstrip().endswith(settings.CENTER_NAME)
+
+
+def test_a_link_that_expired_before_its_email_left_is_not_sent():
+    from participants import tasks
+
+    person = ParticipantFactory()
+    link = SignInLink.objects.create(
+        participant=person,
+        token_hash="x" * 64,
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
+        recipient=person.email,
+        language="en",
+    )
+    assert tasks.send_sign_in_link.delay(link.pk, "token").get() == "expired"
+    link.refresh_from_db()
+    assert link.status == "failed"
+    assert mail.outbox == []

@@ -6,13 +6,13 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from pypdf import PdfReader
 
 from courses.models import Training
 from participants.models import Registration
 from rtcm.reports import services
+from tests.demo.seeding import demo_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,7 @@ SCRIPTS = {
 }
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
+_demo_database, demo = demo_fixture(name="demo")  # seeded once for the module
 
 
 def build(**data):

@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from rtcm.core.spreadsheets import sheet_title
 from rtcm.reports.document import Chart, Figure, Report, Section, Table
-from rtcm.reports.render import render_report, sheet_title
+from rtcm.reports.render import render_report
 
 NAMES = {
     "cyrillic": "Айгерим Сапарова",

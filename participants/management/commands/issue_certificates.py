@@ -134,7 +134,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Job #{job.pk} succeeded: nothing to ZIP."))
             return
         try:
-            where = reverse("staff:job_download", args=[job.pk])
+            where = reverse("jobs:download", args=[job.pk])
         except NoReverseMatch:
             where = f"storage: {job.result_file.name}"
         self.stdout.write(

@@ -1,0 +1,85 @@
+"""Every state change of the participants app, one rule in one place, by area:
+
+- ``seats``: the training's row lock and who holds which seats (quotas);
+- ``registrations``: submit, approve, reject, cancel, staff moves, waiting lists;
+- ``notifications``: the logged e-mails to a person, and the reminders;
+- ``self_service``: a person's own contact details and sign-in links;
+- ``attendance``: marking people present or absent;
+- ``certificates``: eligibility, serials, PDFs, revocation, the bulk jobs;
+- ``imports``: registering the rows of a checked import file, all or none
+  (reading and checking the file: ``participants.imports``).
+
+(Participants rating their trainers is the expert network's: ``experts.ratings``.)
+
+The public form, the API, admin actions, staff pages and tasks call these
+functions through this package (``from participants import services``), which
+re-exports the public names.
+"""
+
+from participants.services.attendance import attendance_mark, attendance_mark_all_present
+from participants.services.certificates import (
+    certificate_issue,
+    certificate_render,
+    certificate_revoke,
+    certificates_ensure_for_training,
+    certificates_issue_for_training,
+    certificates_zip_for_training,
+    registration_decide_certificate,
+)
+from participants.services.imports import registrations_import
+from participants.services.notifications import notification_queue, registrations_queue_reminders
+from participants.services.registrations import (
+    participant_get_or_create,
+    registration_approve,
+    registration_can_cancel,
+    registration_cancel,
+    registration_move,
+    registration_reject,
+    registration_submit,
+    registrations_cancel_for_training,
+    training_fill_from_waitlist,
+    training_release_quotas,
+    trainings_release_due_quotas,
+)
+from participants.services.seats import SeatMap
+from participants.services.self_service import (
+    CONTACT_FIELDS,
+    SIGN_IN_LINK_LIFETIME,
+    SIGN_IN_LINKS_PER_HOUR,
+    participant_request_sign_in,
+    participant_sign_in,
+    participant_update_contact,
+)
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "SIGN_IN_LINKS_PER_HOUR",
+    "SIGN_IN_LINK_LIFETIME",
+    "SeatMap",
+    "attendance_mark",
+    "attendance_mark_all_present",
+    "certificate_issue",
+    "certificate_render",
+    "certificate_revoke",
+    "certificates_ensure_for_training",
+    "certificates_issue_for_training",
+    "certificates_zip_for_training",
+    "notification_queue",
+    "participant_get_or_create",
+    "participant_request_sign_in",
+    "participant_sign_in",
+    "participant_update_contact",
+    "registration_approve",
+    "registration_can_cancel",
+    "registration_cancel",
+    "registration_decide_certificate",
+    "registration_move",
+    "registration_reject",
+    "registration_submit",
+    "registrations_cancel_for_training",
+    "registrations_import",
+    "registrations_queue_reminders",
+    "training_fill_from_waitlist",
+    "training_release_quotas",
+    "trainings_release_due_quotas",
+]

@@ -1,0 +1,208 @@
+"""Certificates: eligibility, serial numbers, PDFs, revocation and the bulk jobs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Training
+from participants import selectors
+from participants.certificates import certificate_pdf
+from participants.models import (
+    Certificate,
+    Notification,
+    Registration,
+    SerialCounter,
+    certificate_pdf_path,
+)
+from participants.services.notifications import notification_queue
+from participants.services.seats import _lock_registration, _lock_training
+from participants.tasks import (
+    CERTIFICATES_JOB,
+    CERTIFICATES_ZIP_JOB,
+    certificates_issue_job,
+    certificates_zip_job,
+)
+from rtcm.core.errors import InvalidTransition, NotEligible
+from rtcm.core.jobs import job_create
+from rtcm.core.models import Job
+
+Kind = Notification.Kind
+
+
+def _next_serial_numbers(year: int, count: int) -> list[int]:
+    """Reserve ``count`` consecutive numbers of ``year``. Call inside the transaction
+    that creates the certificates: if it rolls back, so does the counter — no gap."""
+    SerialCounter.objects.bulk_create([SerialCounter(year=year)], ignore_conflicts=True)
+    counter = SerialCounter.objects.select_for_update().get(year=year)
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return list(range(first, first + count))
+
+
+def _new_certificates(registrations: list[Registration]) -> list[Certificate]:
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    numbers = _next_serial_numbers(year, len(registrations))
+    return Certificate.objects.bulk_create(
+        Certificate(
+            registration=registration,
+            year=year,
+            number=number,
+            serial=f"RTCM-{year}-{number:05d}",
+            issued_at=now,
+        )
+        for registration, number in zip(registrations, numbers, strict=True)
+    )
+
+
+def certificates_ensure_for_training(*, training: Training) -> list[int]:
+    """Create the missing certificate rows of every eligible registration.
+
+    One transaction under the training's lock: serials are handed out in the
+    order of the participants' names, consecutively, and a second run (or a
+    retried task) creates nothing. Returns the ids of all the training's
+    certificates still without a PDF.
+    """
+    with transaction.atomic():
+        training = _lock_training(training.pk)
+        eligibility = selectors.training_certificate_eligibility(training=training)
+        eligible_ids = [pk for pk, e in eligibility.items() if e.eligible]
+        missing = list(
+            Registration.objects.filter(pk__in=eligible_ids, certificate__isnull=True)
+            .select_related("participant")
+            .order_by("participant__family_name", "participant__given_name", "pk")
+        )
+        if missing:
+            _new_certificates(missing)
+    return list(
+        Certificate.objects.filter(registration__training=training, pdf="")
+        .order_by("number")
+        .values_list("pk", flat=True)
+    )
+
+
+def certificate_issue(
+    *, registration: Registration, actor: AbstractBaseUser | None = None, force: bool = False
+) -> Certificate:
+    """Issue one certificate on demand, or re-issue it (same serial and code, new PDF).
+
+    Refuses (``NotEligible``) a registration that is not eligible, unless staff
+    granted it. Re-issuing replaces the old file, e.g. after a name correction.
+    """
+    training = registration.training
+    with transaction.atomic():
+        _lock_training(training.pk)
+        registration = _lock_registration(registration)
+        eligibility = selectors.training_certificate_eligibility(training=training)
+        decision = eligibility.get(registration.pk)
+        if decision is None or not decision.eligible:
+            reason = decision.reason if decision else _("the registration is not confirmed")
+            raise NotEligible(
+                _("No certificate for this registration: %(reason)s.") % {"reason": reason}
+            )
+        certificate = Certificate.objects.filter(registration=registration).first()
+        if certificate is not None and certificate.revoked_at is not None:
+            raise InvalidTransition(_("A revoked certificate is not issued again."))
+        if certificate is None:
+            [certificate] = _new_certificates([registration])
+    certificate_render(certificate_id=certificate.pk, force=force or bool(certificate.pdf))
+    certificate.refresh_from_db()
+    return certificate
+
+
+def certificate_render(*, certificate_id: int, force: bool = False, facts=None) -> bool:
+    """Render and store a certificate's PDF, then tell the person. Safe to run twice.
+
+    The PDF is rendered outside any transaction; the file is then attached in
+    one short write that only succeeds if no other run attached one first
+    (unless ``force``: a re-issue replaces the file, and the old one is deleted
+    after commit). Returns whether this run stored the PDF.
+    """
+    certificate = Certificate.objects.select_related(
+        "registration__participant", "registration__training"
+    ).get(pk=certificate_id)
+    if certificate.pdf and not force:
+        return False
+    content = certificate_pdf(certificate, facts)
+    storage = certificate.pdf.storage
+    name = storage.save(certificate_pdf_path(certificate, "certificate.pdf"), ContentFile(content))
+    with transaction.atomic():
+        current = Certificate.objects.select_for_update().get(pk=certificate_id)
+        old = current.pdf.name
+        if old and not force:
+            transaction.on_commit(lambda: storage.delete(name))
+            return False
+        current.pdf.name = name
+        current.rendered_at = timezone.now()
+        current.save(update_fields=["pdf", "rendered_at"])
+        if old:
+            transaction.on_commit(lambda: storage.delete(old))
+        # The registration and person read above (select_related): two queries fewer
+        # per certificate than ``current.registration``.
+        notification_queue(registration=certificate.registration, kind=Kind.CERTIFICATE)
+    return True
+
+
+def certificate_revoke(
+    *, certificate: Certificate, reason: str, actor: AbstractBaseUser | None
+) -> Certificate:
+    """Revoke with a reason: verification shows it revoked from now on."""
+    if not reason.strip():
+        raise InvalidTransition(_("Say why the certificate is revoked."), field="reason")
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise InvalidTransition(_("This certificate is already revoked."))
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason.strip()
+        certificate.revoked_by = actor if actor is not None and actor.is_authenticated else None
+        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+    return certificate
+
+
+def registration_decide_certificate(
+    *, registration: Registration, decision: str, reason: str, actor: AbstractBaseUser
+) -> Registration:
+    """Staff grant or withhold a certificate whatever the attendance, with a reason
+    (``decision`` "" goes back to the attendance rule)."""
+    if decision not in ("", "grant", "withhold"):
+        raise InvalidTransition()
+    if decision and not reason.strip():
+        raise InvalidTransition(_("Say why."), field="reason")
+    Registration.objects.filter(pk=registration.pk).update(
+        certificate_override=decision,
+        certificate_override_reason=reason.strip(),
+        certificate_override_by=actor,
+        certificate_override_at=timezone.now(),
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+def certificates_issue_for_training(*, training: Training, actor: AbstractBaseUser | None) -> Job:
+    """Start the bulk job: issue every eligible certificate of the training."""
+    with transaction.atomic():
+        job = job_create(
+            kind=CERTIFICATES_JOB,
+            params={"training": training.pk, "title": training.title},
+            user=actor,
+        )
+        certificates_issue_job.delay_on_commit(job.pk)
+    return job
+
+
+def certificates_zip_for_training(*, training: Training, actor: AbstractBaseUser | None) -> Job:
+    """Start the job that puts all the training's certificates in one ZIP."""
+    with transaction.atomic():
+        job = job_create(
+            kind=CERTIFICATES_ZIP_JOB,
+            params={"training": training.pk, "title": training.title},
+            user=actor,
+        )
+        certificates_zip_job.delay_on_commit(job.pk)
+    return job

@@ -1,0 +1,412 @@
+"""Checks on an uploaded file by its content, before anything is stored.
+
+The library (documents) and the expert network (CVs) both use them; they live
+in core so that neither imports the other.
+
+``validate_upload`` takes the uploaded file (any Django ``File``) and answers
+with its safe original name and its content type, or raises ``UploadRefused``
+with a message a person can read. It trusts neither the name nor the browser's
+content type: the extension must be on the allowlist *and* the bytes must be
+what the extension says (a PDF header, the right parts of an Office or
+OpenDocument ZIP, UTF-8 text). HTML and SVG are refused under any name, and a
+PDF that carries script, launch actions or embedded files is refused too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from rtcm.core.errors import DomainError
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ODT = "application/vnd.oasis.opendocument.text"
+EPUB = "application/epub+zip"
+TXT = "text/plain; charset=utf-8"
+
+# Extension → the content type the file is served with.
+ALLOWED_TYPES: dict[str, str] = {
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".pptx": PPTX,
+    ".odt": ODT,
+    ".epub": EPUB,
+    ".txt": TXT,
+}
+# Office Open XML: the folder of the main part each kind must have.
+OOXML_MAIN_FOLDER = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+# OpenDocument and EPUB: what their first member, ``mimetype``, must hold.
+ZIP_MIMETYPE = {".odt": ODT.encode(), ".epub": EPUB.encode()}
+# What ``filetype`` may call a file of each extension (a ZIP-based format may be
+# seen as a plain ZIP: its structure is checked here anyway).
+COMPATIBLE_GUESSES = {
+    ".pdf": {"pdf"},
+    ".docx": {"docx", "zip"},
+    ".xlsx": {"xlsx", "zip"},
+    ".pptx": {"pptx", "zip"},
+    ".odt": {"odt", "zip"},
+    ".epub": {"epub", "zip"},
+}
+# A ZIP that unpacks to more than this (or holds more members) is refused: the
+# text extraction must not be turned into a decompression bomb.
+ZIP_MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+ZIP_MAX_MEMBERS = 20_000
+
+# Markup a browser would render: refused whatever the file is called.
+MARKUP_MARKERS = (
+    b"<html",
+    b"<!doctype html",
+    b"<svg",
+    b"<script",
+    b"<head",
+    b"<body",
+    b"<iframe",
+    b"http://www.w3.org/1999/xhtml",
+    b"http://www.w3.org/2000/svg",
+)
+# Bidirectional controls can make "exe.pdf" display as "fdp.exe" and the like.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# A PDF name token: "/JS" followed by a delimiter, whitespace or the end.
+PDF_ACTIVE_NAMES = re.compile(
+    rb"/(JS|JavaScript|Launch|EmbeddedFiles?|GoToE)(?=[\s()<>\[\]{}/%]|$)"
+)
+MAX_PDF_NODES = 200_000  # outline items and form fields walked at most
+
+JAVASCRIPT, LAUNCH, EMBEDDED = "javascript", "launch", "embedded"
+PDF_PROBLEMS = {
+    JAVASCRIPT: _("This PDF contains JavaScript (or a form script), which is not allowed."),
+    LAUNCH: _("This PDF contains an action that launches a program, which is not allowed."),
+    EMBEDDED: _("This PDF contains embedded files, which are not allowed."),
+}
+
+
+class UploadRefused(DomainError):
+    """The uploaded file may not go into the library."""
+
+    default_message = _("This file cannot be added to the library.")
+    status_code = 400
+    code = "upload_refused"
+    field = "file"
+
+
+def allowed_extensions_text(extensions: Iterable[str] | None = None) -> str:
+    return ", ".join(ext.lstrip(".").upper() for ext in extensions or ALLOWED_TYPES)
+
+
+def validate_upload(
+    uploaded_file,
+    *,
+    extensions: Iterable[str] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[str, str]:
+    """The file's safe original name and its content type, or ``UploadRefused``.
+
+    ``extensions`` narrows the allowlist (an expert's CV takes PDF, DOCX and
+    ODT only) and ``max_bytes`` sets the limit (by default the library's,
+    ``RTCM_LIBRARY_MAX_UPLOAD_BYTES``); every other check is the same. Reads
+    the whole file (it is at most the limit) and leaves it rewound for whoever
+    stores it.
+    """
+    allowed = [ext for ext in ALLOWED_TYPES if extensions is None or ext in extensions]
+    name = safe_file_name(getattr(uploaded_file, "name", "") or "")
+    extension = PurePath(name).suffix.lower()
+    if extension not in allowed:
+        raise UploadRefused(
+            _("Files of this type are not accepted. Allowed types: %(types)s.")
+            % {"types": allowed_extensions_text(allowed)}
+        )
+    limit = max_bytes if max_bytes is not None else settings.RTCM_LIBRARY_MAX_UPLOAD_BYTES
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise _too_large(limit)
+    data = _read_all(uploaded_file, limit)
+    if not data:
+        raise UploadRefused(_("The file is empty."))
+    if len(data) > limit:
+        raise _too_large(limit)
+    if looks_like_markup(data):
+        raise UploadRefused(_("HTML and SVG files are not accepted, whatever their name."))
+    if extension == ".txt":
+        _check_text(data)
+    elif extension == ".pdf":
+        _check_pdf(data)
+    else:
+        _check_zip_document(data, extension)
+    return name, ALLOWED_TYPES[extension]
+
+
+def safe_file_name(raw: str) -> str:
+    """``raw`` in NFC, trimmed; refused when it has path parts or control characters."""
+    name = unicodedata.normalize("NFC", str(raw)).strip()
+    if not name:
+        raise UploadRefused(_("The file has no name."))
+    # "Cc" covers NUL, newlines and the other C0/C1 controls.
+    if any(unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS for char in name):
+        raise UploadRefused(_("The file name contains control characters: please rename it."))
+    if "/" in name or "\\" in name or ".." in name:
+        raise UploadRefused(
+            _("The file name must not contain a path (“/”, “\\” or “..”): please rename it.")
+        )
+    if len(name) > 255:
+        raise UploadRefused(_("The file name is longer than 255 characters: please shorten it."))
+    return name
+
+
+def looks_like_markup(data: bytes) -> bool:
+    """HTML, XHTML or SVG (what a browser would render or run scripts in)."""
+    head = data[:4096]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.lstrip().lower()
+    return head.startswith(b"<") and any(marker in head for marker in MARKUP_MARKERS)
+
+
+def _too_large(limit: int) -> UploadRefused:
+    return UploadRefused(
+        _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}
+    )
+
+
+def _read_all(uploaded_file, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the file (enough to tell it is too large)."""
+    uploaded_file.seek(0)
+    chunks, total = [], 0
+    for chunk in uploaded_file.chunks():
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            break
+    uploaded_file.seek(0)
+    return b"".join(chunks)
+
+
+def _mismatch(data: bytes, extension: str) -> UploadRefused:
+    guess = filetype.guess(data[:8192])
+    if guess is not None and guess.extension not in COMPATIBLE_GUESSES.get(extension, ()):
+        return UploadRefused(
+            _(
+                "The content of this file does not match its extension “%(extension)s”: "
+                "its content is of type %(kind)s (%(mime)s)."
+            )
+            % {"extension": extension, "kind": guess.extension.upper(), "mime": guess.mime}
+        )
+    return UploadRefused(
+        _("The content of this file does not match its extension “%(extension)s”.")
+        % {"extension": extension}
+    )
+
+
+def _check_text(data: bytes) -> None:
+    if b"\x00" in data:
+        raise UploadRefused(_("This is not a text file: it contains binary data."))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            _("A .txt file must be plain text encoded as UTF-8; this one is not.")
+        ) from error
+
+
+def _check_zip_document(data: bytes, extension: str) -> None:
+    if not data.startswith(b"PK\x03\x04"):
+        raise _mismatch(data, extension)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise UploadRefused(
+            _("This %(extension)s file is damaged and cannot be read.") % {"extension": extension}
+        ) from error
+    if len(members) > ZIP_MAX_MEMBERS or (
+        sum(member.file_size for member in members) > ZIP_MAX_UNCOMPRESSED_BYTES
+    ):
+        raise UploadRefused(_("This file unpacks to far more data than a document holds."))
+    names = [member.filename for member in members]
+    if extension in OOXML_MAIN_FOLDER:
+        folder = OOXML_MAIN_FOLDER[extension]
+        if "[Content_Types].xml" not in names or not any(n.startswith(folder) for n in names):
+            raise _mismatch(data, extension)
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise UploadRefused(_("Documents with macros are not accepted."))
+        return
+    first = members[0] if members else None
+    if first is None or first.filename != "mimetype" or first.file_size > 100:
+        raise _mismatch(data, extension)
+    try:
+        mimetype = archive.read(first).strip()
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, EOFError) as error:
+        raise UploadRefused(
+            _("This %(extension)s file is damaged and cannot be read.") % {"extension": extension}
+        ) from error
+    if mimetype != ZIP_MIMETYPE[extension]:
+        raise _mismatch(data, extension)
+    if extension == ".odt" and any(n.startswith(("Basic/", "Scripts/")) for n in names):
+        raise UploadRefused(_("Documents with macros are not accepted."))
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def _check_pdf(data: bytes) -> None:
+    if not data.startswith(b"%PDF-"):
+        raise _mismatch(data, ".pdf")
+    # Cheap first: the names in the raw bytes (not those inside compressed
+    # object streams, which the structural scan below reads).
+    match = PDF_ACTIVE_NAMES.search(data)
+    if match:
+        raise UploadRefused(PDF_PROBLEMS[_problem_of_name(match.group(1))])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about fixable damage
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not _decrypts_without_password(reader):
+                raise UploadRefused(
+                    _("Password-protected PDFs cannot be checked: please upload it unprotected.")
+                )
+            problem = pdf_active_content(reader)
+    except UploadRefused:
+        raise
+    except Exception as error:  # pypdf raises many kinds on a broken file
+        raise UploadRefused(
+            _("This PDF is damaged and cannot be read, so it cannot be checked.")
+        ) from error
+    if problem:
+        raise UploadRefused(PDF_PROBLEMS[problem])
+
+
+def _problem_of_name(name: bytes) -> str:
+    if name == b"Launch":
+        return LAUNCH
+    if name in (b"EmbeddedFile", b"EmbeddedFiles", b"GoToE"):
+        return EMBEDDED
+    return JAVASCRIPT
+
+
+def _decrypts_without_password(reader: PdfReader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an unsupported algorithm or a broken dictionary
+        return False
+
+
+def _resolve(obj):
+    return obj.get_object() if obj is not None else None
+
+
+def _action_problem(action, depth: int = 0) -> str | None:
+    """What is wrong with an action dictionary (and the actions chained after it)."""
+    action = _resolve(action)
+    if depth > 32 or not isinstance(action, DictionaryObject):
+        return None
+    kind = _resolve(action.get("/S"))
+    if "/JS" in action or kind == "/JavaScript":
+        return JAVASCRIPT
+    if kind == "/Launch":
+        return LAUNCH
+    if kind == "/GoToE":
+        return EMBEDDED
+    following = _resolve(action.get("/Next"))
+    for item in following if isinstance(following, ArrayObject) else [following]:
+        problem = _action_problem(item, depth + 1)
+        if problem:
+            return problem
+    return None
+
+
+def _triggers_problem(triggers) -> str | None:
+    """An additional-actions (``/AA``) dictionary: one action per trigger."""
+    triggers = _resolve(triggers)
+    if not isinstance(triggers, DictionaryObject):
+        return None
+    for action in triggers.values():
+        problem = _action_problem(action)
+        if problem:
+            return problem
+    return None
+
+
+def _node_problem(node) -> str | None:
+    """An annotation, form field or outline item: its ``/A`` and ``/AA`` actions."""
+    node = _resolve(node)
+    if not isinstance(node, DictionaryObject):
+        return None
+    if _resolve(node.get("/Subtype")) == "/FileAttachment":
+        return EMBEDDED
+    return _action_problem(node.get("/A")) or _triggers_problem(node.get("/AA"))
+
+
+def _walk_linked(first, link_keys: tuple[str, ...]):
+    """Dictionaries reached from ``first`` through ``link_keys`` (each once, bounded)."""
+    stack, seen, steps = [first], set(), 0
+    while stack and steps < MAX_PDF_NODES:
+        steps += 1
+        item = stack.pop()
+        node = _resolve(item)
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+            continue
+        key = (item.idnum, item.generation) if hasattr(item, "idnum") else id(node)
+        if key in seen or not isinstance(node, DictionaryObject):
+            continue
+        seen.add(key)
+        yield node
+        stack.extend(node.get(link) for link in link_keys if node.get(link) is not None)
+
+
+def pdf_active_content(reader: PdfReader) -> str | None:
+    """``JAVASCRIPT``, ``LAUNCH`` or ``EMBEDDED`` when the PDF has such content, else None.
+
+    Looks where a viewer finds it: the catalog's name trees, its open action and
+    additional actions, the form (fields and XFA), the outline, and every
+    page's additional actions and annotations.
+    """
+    root = _resolve(reader.trailer["/Root"])
+    names = _resolve(root.get("/Names"))
+    if isinstance(names, DictionaryObject):
+        if "/JavaScript" in names:
+            return JAVASCRIPT
+        if "/EmbeddedFiles" in names:
+            return EMBEDDED
+    problem = _action_problem(root.get("/OpenAction")) or _triggers_problem(root.get("/AA"))
+    if problem:
+        return problem
+    form = _resolve(root.get("/AcroForm"))
+    if isinstance(form, DictionaryObject):
+        if "/XFA" in form:
+            return JAVASCRIPT
+        for field in _walk_linked(form.get("/Fields"), ("/Kids",)):
+            problem = _node_problem(field)
+            if problem:
+                return problem
+    outlines = _resolve(root.get("/Outlines"))
+    if isinstance(outlines, DictionaryObject) and outlines.get("/First") is not None:
+        for item in _walk_linked(outlines.get("/First"), ("/Next", "/First")):
+            problem = _node_problem(item)
+            if problem:
+                return problem
+    for page in reader.pages:
+        problem = _triggers_problem(page.get("/AA"))
+        if problem:
+            return problem
+        annotations = _resolve(page.get("/Annots"))
+        for annotation in annotations if isinstance(annotations, ArrayObject) else ():
+            problem = _node_problem(annotation)
+            if problem:
+                return problem
+    return None
