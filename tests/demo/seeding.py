@@ -18,6 +18,7 @@ import pytest
 from django.db import transaction
 from django.test import TestCase, override_settings
 
+from rtcm.celery import app as celery_app
 from rtcm.demo.seed import seed_demo
 
 
@@ -28,13 +29,20 @@ def demo_fixture(*, name: str = "seeded", **options):
     @pytest.fixture(scope="module", name="_demo_database")
     def database(django_db_setup, django_db_blocker, tmp_path_factory):
         media = tmp_path_factory.mktemp("demo-media")
+        # Module fixtures run before the per-test eager switch (conftest's _celery_mode):
+        # on the stack the seed's tasks would otherwise go to the real broker.
+        previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+        celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
         with (
             django_db_blocker.unblock(),
             override_settings(MEDIA_ROOT=media),
             transaction.atomic(),
         ):
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                result = seed_demo(**options)
+            try:
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    result = seed_demo(**options)
+            finally:
+                celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
             yield result, media
             transaction.set_rollback(True)
 
