@@ -17,22 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import selectors
 from courses.models import Topic, Training
-from rtcm.core.forms import style_fields
+from rtcm.core.forms import StyledFormMixin
 from rtcm.core.models import Region
 
 PAGE_FIELDS = ("q", "topic", "region", "format", "month", "past")
 
 
-class CatalogueForm(forms.Form):
+class CatalogueForm(StyledFormMixin, forms.Form):
     """Bootstrap classes, and errors marked for screen readers too."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
 
 
 class PastCheckbox(forms.CheckboxInput):

@@ -24,20 +24,14 @@ from django_countries import countries
 from courses.models import Topic
 from experts import selectors
 from experts.models import WORKING_LANGUAGE_NAMES, WORKING_LANGUAGES, Expert, ExpertLanguage
-from rtcm.core.forms import style_fields
+from rtcm.core.forms import StyledFormMixin
 from rtcm.core.models import Region
 
 Choices = Callable[[], list[tuple[str, str]]]
 
 
-class DirectoryForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
+class DirectoryForm(StyledFormMixin, forms.Form):
+    """The directory's filters, styled."""
 
 
 def _by_label(choices) -> list[tuple[str, str]]:

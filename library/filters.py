@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Topic
 from library import selectors
 from library.models import Document
-from rtcm.core.forms import style_fields
+from rtcm.core.forms import StyledFormMixin
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),
@@ -31,16 +31,11 @@ SORT_CHOICES = [
 API_ONLY = ("type",)
 
 
-class LibrarySearchForm(forms.Form):
+class LibrarySearchForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("year_from", "year_to"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
 
 
 class YearFilter(filters.NumberFilter):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import PERSON_FIELDS, Participant
-from rtcm.core.forms import clean_person_name, clean_phone_number, style_fields
+from rtcm.core.forms import StyledFormMixin, clean_person_name, clean_phone_number, style_fields
 
 
 class RegistrationForm(forms.Form):
@@ -123,7 +123,7 @@ class CancelForm(forms.Form):
     )
 
 
-class ContactDetailsForm(forms.ModelForm):
+class ContactDetailsForm(StyledFormMixin, forms.ModelForm):
     """What a person may change about themselves from their manage link.
 
     Names and e-mail stay as registered: certificates carry the name, and the
@@ -140,14 +140,6 @@ class ContactDetailsForm(forms.ModelForm):
             "position",
             "preferred_language",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
 
     clean_phone = RegistrationForm.clean_phone
 

@@ -38,7 +38,7 @@ from courses.models import Training
 from participants import exports, imports, services
 from rtcm.core.access import CHANGE, VIEW, training_staff_required
 from rtcm.core.errors import DomainError
-from rtcm.core.forms import add_domain_error, style_fields
+from rtcm.core.forms import StyledFormMixin, add_domain_error
 from rtcm.core.storage import content_disposition
 
 SESSION_KEY = "staff_io_import"
@@ -47,19 +47,11 @@ SESSION_KEY = "staff_io_import"
 coordinator_required = training_staff_required  # and each view scopes its training
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self)
-
-    def full_clean(self):
-        super().full_clean()
-        style_fields(self)
 
 
 @never_cache

@@ -39,6 +39,18 @@ def style_fields(form: forms.BaseForm) -> None:
             widget.attrs["aria-describedby"] = " ".join([*described_by, f"{auto_id}-errors"])
 
 
+class StyledFormMixin:
+    """Bootstrap classes on every widget, set again after validation (``style_fields``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def full_clean(self):
+        super().full_clean()
+        style_fields(self)
+
+
 def add_domain_error(
     form: forms.BaseForm,
     error: DomainError | ValidationError,
