@@ -115,13 +115,22 @@ def main() -> None:
     )
     counter = iter(range(10**6))
 
+    def letters(n: int) -> str:
+        # Names carry no digits (the name rule): 0 → "a", 25 → "z", 26 → "ba"…
+        word = ""
+        while True:
+            n, digit = divmod(n, 26)
+            word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+            if n == 0:
+                return word
+
     def submit() -> None:
         n = next(counter)
         services.registration_submit(
             training=big,
             participant_data={
                 "given_name": "Bench",
-                "family_name": f"Person {n}",
+                "family_name": f"Person {letters(n).capitalize()}",
                 "email": f"bench{n}@example.org",
                 "gender": "female",
                 "nationality": "GE",
