@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 from courses import selectors
 from courses.filters import TrainingFilter
 from courses.models import Curriculum, Module, Question, Session, Topic, Training
+from rtcm.core import filters as core_filters
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -160,8 +161,8 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
 
 class SessionFilter(filters.FilterSet):
     training = filters.CharFilter(field_name="training__slug")
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte")
+    starts_after = core_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = core_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte")
 
     class Meta:
         model = Session

@@ -10,14 +10,16 @@ deleted go from storage only once the transaction has committed.
 
 from __future__ import annotations
 
-import io
+import json
 import logging
-import warnings
+import subprocess
+import sys
 from collections.abc import Iterable
 from functools import partial
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -30,7 +32,7 @@ from library.models import Document
 from rtcm.core.errors import UnknownReference
 from rtcm.core.slugs import unique_slug as core_unique_slug
 from rtcm.core.storage import delete_stored_file, user_or_none
-from rtcm.core.uploads import validate_upload
+from rtcm.core.uploads import check_archive_bounds, validate_upload
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ EDITABLE_FIELDS = (
 )
 # Longest extracted text kept for search (a few hundred pages of prose).
 MAX_TEXT_CHARS = 1_000_000
+# Where ``python -m library.extraction`` is found (the folder holding ``library``).
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SLUG_ATTEMPTS = 3
 
 
@@ -206,54 +210,59 @@ def document_extract_text(*, document_id: int) -> str:
     return "extracted" if updated else "changed meanwhile"
 
 
+class ExtractionFailed(RuntimeError):
+    """The child process reading a file failed, ran out of memory or of time."""
+
+
 def extract_text(data: bytes, extension: str) -> tuple[str, int | None]:
     """The text of a file and its page count (None where a format has no pages).
 
     PDF (pypdf), DOCX (python-docx: paragraphs and tables) and TXT; other
-    formats give no text.
+    formats give no text. A DOCX is judged by its ZIP directory first, as at
+    upload (``check_archive_bounds``): a file stored before the bounds, or under
+    looser ones, is never unpacked past them (``UploadRefused`` then). PDFs and
+    DOCX files are parsed in a child process (``library.extraction``) bounded to
+    ``RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES`` and ``RTCM_LIBRARY_EXTRACTION_SECONDS``
+    (``ExtractionFailed`` past them).
     """
-    if extension == ".pdf":
-        return _pdf_text(data)
-    if extension == ".docx":
-        return _docx_text(data), None
     if extension == ".txt":
         return data.decode("utf-8-sig", errors="replace"), None
-    return "", None
+    if extension not in (".pdf", ".docx"):
+        return "", None
+    if extension == ".docx":
+        check_archive_bounds(data, extension=extension)
+    return _extract_in_child(data, extension)
 
 
-def _pdf_text(data: bytes) -> tuple[str, int]:
-    from pypdf import PdfReader
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pypdf warns about fixable damage
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        pages = len(reader.pages)
-        parts, total = [], 0
-        for page in reader.pages:
-            part = page.extract_text() or ""
-            parts.append(part)
-            total += len(part) + 1
-            if total >= MAX_TEXT_CHARS:
-                break
-    return "\n".join(parts), pages
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    word = docx.Document(io.BytesIO(data))
-    parts = [paragraph.text for paragraph in word.paragraphs]
-    for table in word.tables:
-        for row in table.rows:
-            cells, seen = [], set()
-            for cell in row.cells:  # a merged cell comes once per grid column
-                if id(cell._tc) not in seen:
-                    seen.add(id(cell._tc))
-                    cells.append(cell.text)
-            parts.append("\t".join(cells))
-    return "\n".join(part for part in parts if part)
+def _extract_in_child(data: bytes, extension: str) -> tuple[str, int | None]:
+    seconds = settings.RTCM_LIBRARY_EXTRACTION_SECONDS
+    command = [
+        sys.executable,
+        "-m",
+        "library.extraction",
+        extension,
+        str(settings.RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES),
+        str(seconds),
+        str(MAX_TEXT_CHARS),
+    ]
+    try:
+        finished = subprocess.run(  # noqa: S603 - our own module, no shell, fixed arguments
+            command,
+            input=data,
+            capture_output=True,
+            timeout=seconds + 5,
+            cwd=PACKAGE_ROOT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ExtractionFailed(f"reading the text took more than {seconds} s") from error
+    if finished.returncode != 0:
+        reason = finished.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:]
+        raise ExtractionFailed(
+            f"the reader stopped with status {finished.returncode}: {' '.join(reason)}"
+        )
+    result = json.loads(finished.stdout)
+    return result["text"], result["pages"]
 
 
 # --- helpers ------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from rtcm.core.errors import DomainError
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
+    # No "view on site": a registration's page is its manage link, the person's own.
+    view_on_site = False
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -238,7 +240,6 @@ class RegistrationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
         "submitted_at",
         "status_changed_at",
         "waitlisted_at",
-        "manage_link",
         # Decided on the staff certificates page, through the service.
         "certificate_override",
         "certificate_override_reason",
@@ -249,14 +250,13 @@ class RegistrationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     actions = [approve, reject, cancel]
     date_hierarchy = "submitted_at"
     inlines = [AnswerInline, EventInline, NotificationInline]
+    # The manage links are stored hashed and belong to the person's inbox:
+    # staff change a registration here, not through a link.
+    view_on_site = False
     change_form_template = "admin/participants/registration/change_form.html"
 
     def has_add_permission(self, request):
         return False
-
-    @admin.display(description=_("manage link"))
-    def manage_link(self, registration):
-        return registration.get_manage_url()
 
     def get_urls(self):
         move = self.admin_site.admin_view(self.move_view)

@@ -4,6 +4,7 @@ certificates: issuing jobs for coordinators, public verification."""
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from courses import selectors as course_selectors
@@ -21,9 +21,11 @@ from participants import selectors, services
 from participants.certificates import training_hours
 from participants.forms import RegistrationForm
 from participants.models import PERSON_FIELDS, Certificate, Participant, Registration
+from rtcm.core import filters as core_filters
 from rtcm.core.access import CHANGE, VIEW, object_for_user_or_404, scope_to_trainings
 from rtcm.core.models import Job
 from rtcm.core.permissions import IsTrainingStaff
+from rtcm.core.ratelimit import AnonRateThrottle, ScopedRateThrottle
 
 
 class RegistrationSubmitSerializer(serializers.ModelSerializer):
@@ -88,14 +90,25 @@ class RegistrationResultSerializer(serializers.ModelSerializer):
         fields = ["id", "training", "status", "submitted_at", "manage_url"]
 
 
+class RegistrationReceivedSerializer(serializers.Serializer):
+    """The answer for an address already known: nothing of the person, no link."""
+
+    training = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class RegistrationSubmitView(APIView):
-    """Register for a training: 201 with the status and the private manage link."""
+    """Register for a training: 201 with the status and the private manage link for a
+    new person; 202 with no link and nothing of the person for an address already
+    known, whose manage link goes to that inbox only."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "register"  # the public form's limit, RTCM_REGISTER_RATE_PER_HOUR
 
     @extend_schema(
-        request=RegistrationSubmitSerializer, responses={201: RegistrationResultSerializer}
+        request=RegistrationSubmitSerializer,
+        responses={201: RegistrationResultSerializer, 202: RegistrationReceivedSerializer},
     )
     def post(self, request, slug):
         training = course_selectors.training_get_public(slug=slug)
@@ -103,12 +116,16 @@ class RegistrationSubmitView(APIView):
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         serializer = RegistrationSubmitSerializer(data=request.data, context={"training": training})
         serializer.is_valid(raise_exception=True)
-        registration = services.registration_submit(
+        registration = services.registration_submit_public(
             training=training,
             participant_data=serializer.validated_data["person"],
             answers=serializer.validated_data["answers"],
             source=Registration.Source.API,
         )
+        if registration is None or registration.manage_token is None:
+            detail = _("This e-mail address is already known: the link goes to it only.")
+            body = {"training": training.slug, "detail": detail}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         return Response(
             RegistrationResultSerializer(registration).data, status=status.HTTP_201_CREATED
         )
@@ -181,7 +198,7 @@ class ReasonSerializer(serializers.Serializer):
 class RegistrationFilter(filters.FilterSet):
     training = filters.CharFilter(field_name="training__slug")
     region = filters.CharFilter(field_name="region_id")
-    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_after = core_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
 
     class Meta:
         model = Registration

@@ -25,6 +25,16 @@ class VerifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         style_fields(self)
 
+    def clean_code(self) -> str:
+        """The code as printed, without spaces or hyphens, in capitals: only letters and
+        digits, so it always makes a verification address (a "/" made none: a 500)."""
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
+        if not code.isascii() or not code.isalnum():
+            raise forms.ValidationError(
+                _("A verification code has only letters and digits."), code="invalid"
+            )
+        return code
+
 
 def _too_many(request):
     return rate_limited(
@@ -36,9 +46,7 @@ def _too_many(request):
 def verify_form(request):
     form = VerifyForm(request.GET or None)
     if request.GET and form.is_valid():
-        return redirect(
-            "certificates:verify_code", code="".join(form.cleaned_data["code"].split()).upper()
-        )
+        return redirect("certificates:verify_code", code=form.cleaned_data["code"])
     return render(request, "participants/certificates/verify_form.html", {"form": form})
 
 

@@ -1,5 +1,6 @@
 """Participants, their registrations and attendance."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,6 +18,15 @@ from rtcm.core.people import validate_person_name, validate_phone_number
 def new_manage_token() -> str:
     """An unguessable token for the manage link (256 bits)."""
     return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a secret link's token (manage and sign-in links): its SHA-256.
+
+    The tokens carry 256 random bits, so an unsalted fast hash is enough: the
+    database alone does not let anyone in.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # What a person tells about themselves when registering (form, API, service).
@@ -148,9 +158,6 @@ class Registration(models.Model):
         blank=True,
         verbose_name=_("seat from the quota of"),
     )
-    token = models.CharField(
-        _("manage token"), max_length=64, unique=True, default=new_manage_token, editable=False
-    )
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.WEB
     )
@@ -198,16 +205,84 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} — {self.training}"
 
+    # The raw manage token this instance was opened or created with; the
+    # database keeps only hashes (``ManageToken``).
+    manage_token: str | None = None
+    # Whether that link went to the person's inbox (``ManageToken.emailed``).
+    manage_link_emailed: bool = True
+
     def get_absolute_url(self) -> str:
         return reverse("participants:manage", kwargs={"token": self.token})
 
+    @property
+    def token(self) -> str:
+        """The raw manage token of this instance: the one it was opened or created
+        with, else a fresh one issued now as a link to the person's inbox.
+
+        Ask for it only where the link goes to the person themselves: an e-mail
+        to their address, their own manage page, their signed-in "my trainings".
+        """
+        if self.manage_token is None:
+            self.manage_token = ManageToken.objects.issue(registration=self)
+        return self.manage_token
+
     def get_manage_url(self) -> str:
-        """The absolute manage link, for e-mails."""
+        """The absolute manage link, for e-mails (each e-mail loads its own instance,
+        so each gets a fresh token: see ``token``)."""
         return settings.SITE_URL + self.get_absolute_url()
+
+    def get_certificate_download_url(self) -> str:
+        return reverse("participants:certificate_download", kwargs={"token": self.token})
 
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class ManageTokenManager(models.Manager):
+    def issue(self, *, registration: Registration, emailed: bool = True) -> str:
+        """A new manage link's raw token for ``registration``; only its hash is stored."""
+        token = new_manage_token()
+        self.create(registration=registration, token_hash=token_hash(token), emailed=emailed)
+        return token
+
+    def issue_for(self, registrations: list[Registration]) -> None:
+        """A fresh link for each of a person's own registrations, in one INSERT: the
+        signed-in "my trainings" page (its one-time sign-in link proved the inbox)."""
+        tokens = [new_manage_token() for _registration in registrations]
+        self.bulk_create(
+            self.model(registration=registration, token_hash=token_hash(token))
+            for registration, token in zip(registrations, tokens, strict=True)
+        )
+        for registration, token in zip(registrations, tokens, strict=True):
+            registration.manage_token = token
+
+
+class ManageToken(models.Model):
+    """One valid manage link of a registration, stored as the hash of its token.
+
+    Each e-mail that carries the link gets a fresh token (the raw value exists
+    only in that e-mail), so a registration holds several valid hashes and the
+    links of older e-mails keep working. ``emailed`` is false for the link a
+    new person is shown at once on submitting the form: it proves no inbox, so
+    it does not show or change the person's contact details.
+    """
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="manage_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    emailed = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ManageTokenManager()
+
+    class Meta:
+        verbose_name = _("manage link")
+        verbose_name_plural = _("manage links")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class Attendance(models.Model):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from courses.models import Session, Training, TrainingQuota
-from participants.models import Attendance, Registration
+from participants.models import Attendance, ManageToken, Registration, token_hash
 
 
 def training_confirmed(*, training: Training) -> QuerySet[Registration]:
@@ -62,9 +62,23 @@ def registration_waitlist_position(*, registration: Registration) -> int | None:
 
 
 def registration_get_by_token(*, token: str) -> Registration | None:
-    return (
-        Registration.objects.select_related("participant", "training").filter(token=token).first()
+    """The registration a manage link opens, found by the token's hash; None if unknown.
+
+    The registration carries the raw ``manage_token`` (its page's links use it) and
+    ``manage_link_emailed``: whether the link went to the person's inbox (see
+    ``ManageToken``).
+    """
+    link = (
+        ManageToken.objects.select_related("registration__participant", "registration__training")
+        .filter(token_hash=token_hash(token))
+        .first()
     )
+    if link is None:
+        return None
+    registration = link.registration
+    registration.manage_token = token
+    registration.manage_link_emailed = link.emailed
+    return registration
 
 
 def center_totals() -> dict[str, int]:

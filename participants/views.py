@@ -1,10 +1,12 @@
 """Public registration, the manage-registration page (by token) and "my trainings"."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,10 +19,11 @@ from participants.forms import (
     RegistrationForm,
     SignInRequestForm,
 )
-from participants.models import Certificate, Registration
+from participants.models import Certificate, ManageToken, Registration
 from participants.panels import registration_panels_render
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
+from rtcm.core.ratelimit import rate_limit
 
 SESSION_PARTICIPANT = "rtcm_participant_id"
 
@@ -30,6 +33,15 @@ def _bound(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit(
+    scope="register",
+    limit_setting="RTCM_REGISTER_RATE_PER_HOUR",
+    per_seconds=3600,
+    message=gettext_lazy(
+        "Too many registrations were sent from your network in the last hour. "
+        "Please try again later."
+    ),
+)
 def register(request, slug):
     training = course_selectors.training_get_public(slug=slug)
     if training is None:
@@ -40,7 +52,7 @@ def register(request, slug):
     )
     if request.method == "POST" and is_open and form.is_valid():
         try:
-            registration = services.registration_submit(
+            registration = services.registration_submit_public(
                 training=training,
                 participant_data=form.person_data(),
                 answers=form.answers(),
@@ -49,11 +61,23 @@ def register(request, slug):
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            if registration is None or registration.manage_token is None:
+                # A known address: whoever typed it may not be its owner. The
+                # link goes to the inbox only; the page says nothing of the person.
+                return redirect("participants:check_inbox")
             messages.success(request, _status_message(registration))
             return redirect(registration.get_absolute_url())
     context = {"training": training, "form": form, "registration_open": is_open}
     status = 400 if request.method == "POST" else 200
     return render(request, "participants/register.html", context, status=status)
+
+
+@require_GET
+def check_inbox(request):
+    """After a registration by an address already known: the link went by e-mail."""
+    response = render(request, "participants/check_inbox.html")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def _status_message(registration: Registration) -> str:
@@ -77,6 +101,10 @@ def manage(request, token):
     if registration is None:
         raise Http404
     action = request.POST.get("action") if request.method == "POST" else None
+    # Only a link that reached the person's inbox shows or changes their details.
+    contact_allowed = registration.manage_link_emailed
+    if action == "contact" and not contact_allowed:
+        raise PermissionDenied
     cancel_form = CancelForm(request.POST if action == "cancel" else None)
     contact_form = ContactDetailsForm(
         request.POST if action == "contact" else None, instance=registration.participant
@@ -116,7 +144,9 @@ def manage(request, token):
         "contact_form": contact_form,
         "panels": panels.html,
         "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),
-        "editing_contact": request.GET.get("edit") == "1" or bool(contact_form.errors),
+        "contact_allowed": contact_allowed,
+        "editing_contact": contact_allowed
+        and (request.GET.get("edit") == "1" or bool(contact_form.errors)),
         "can_cancel": services.registration_can_cancel(registration, training),
     }
     invalid = cancel_form.errors or contact_form.errors or panels.invalid
@@ -147,11 +177,21 @@ def certificate_download(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(
+    scope="sign-in",
+    limit_setting="RTCM_SIGN_IN_RATE_PER_HOUR",
+    per_seconds=3600,
+    message=gettext_lazy(
+        "Too many sign-in links were asked for from your network in the last hour. "
+        "Please try again later."
+    ),
+)
 def my_trainings(request):
     """All of a person's registrations, once they followed a one-time link from their e-mail."""
     participant_id = request.session.get(SESSION_PARTICIPANT)
     if participant_id is not None:
-        registrations = selectors.participant_registrations(participant_id=participant_id)
+        registrations = list(selectors.participant_registrations(participant_id=participant_id))
+        ManageToken.objects.issue_for(registrations)  # stored hashed: a fresh link each
         return render(request, "participants/my_trainings.html", {"registrations": registrations})
     form = SignInRequestForm(_bound(request))
     if request.method == "POST" and form.is_valid():

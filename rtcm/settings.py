@@ -17,10 +17,12 @@ The README lists every variable with its default; keep the two in step.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
     "experts",
     "rtcm.demo",
     "rtcm.reports",
+    "axes",  # the sign-in lockout (its own tables); see "Staff accounts" below
 ]
 
 MIDDLEWARE = [
@@ -113,6 +116,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "rtcm.core.security.PermissionsPolicyMiddleware",
+    # NUL and control characters, over-deep JSON: 404/400 before any view reads them
+    # (the middleware above only wrap the request lazily, and so add their headers).
+    "rtcm.core.middleware.BadInputMiddleware",
+    # Last, as django-axes asks: turns its lockout into the "locked" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rtcm.urls"
@@ -144,9 +154,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a writer instead of failing at once: the embedded mode has one
-    # process but the dev server answers requests in threads.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Queue writers instead of failing with "database is locked": every transaction
+    # takes the write lock when it begins (IMMEDIATE, so a reader that later writes
+    # cannot deadlock), a waiting writer waits up to 20 s, and WAL lets readers go on
+    # while one writes. The embedded mode's server answers requests in threads.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("RTCM_SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 # The embedded mode caches in process memory; the stack shares Redis between processes.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -155,11 +173,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("RTCM_PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Staff accounts: sign-in lockout, session length -------------------------
+# django-axes counts failed sign-ins per user name *and* client address (the address
+# rtcm.core.ratelimit.client_address gives, so a forged X-Forwarded-For changes nothing):
+# after RTCM_LOGIN_FAILURE_LIMIT failures that pair is refused, even with the right
+# password, for RTCM_LOGIN_COOLOFF_MINUTES (``manage.py axes_reset`` lifts it sooner).
+AUTHENTICATION_BACKENDS = [
+    "rtcm.core.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env.int("RTCM_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("RTCM_LOGIN_COOLOFF_MINUTES", default=60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "rtcm.core.ratelimit.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+# A sign-in lasts this many hours (Django's default is two weeks); the same holds for
+# the session of a participant who signed in by link.
+SESSION_COOKIE_AGE = env.int("RTCM_SESSION_HOURS", default=8) * 3600
 
 # --- Languages -------------------------------------------------------------
 # The working languages of the center's three regions. Arabic is right-to-left:
@@ -309,9 +351,21 @@ CELERY_BEAT_SCHEDULE = {
 # Who receives the monthly activity report; empty: the active users of the manager group.
 RTCM_REPORT_RECIPIENTS = env.list("RTCM_REPORT_RECIPIENTS", default=[])
 
-# --- REST API --------------------------------------------------------------
+# --- Rate limits -----------------------------------------------------------
+# How many proxies in front of the site append to X-Forwarded-For: every limit counts
+# by the address the outermost of them saw (rtcm.core.ratelimit.client_address).
+# 0 (nothing in front): REMOTE_ADDR only, X-Forwarded-For is ignored.
+RTCM_TRUSTED_PROXIES = env.int("RTCM_TRUSTED_PROXIES", default=0)
+if RTCM_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("RTCM_TRUSTED_PROXIES must be 0 or more.")
 # Certificate verifications one client may look up per minute (pages and API).
 RTCM_VERIFY_RATE_PER_MINUTE = env.int("RTCM_VERIFY_RATE_PER_MINUTE", default=30)
+# Registrations one client may send per hour through the public form.
+RTCM_REGISTER_RATE_PER_HOUR = env.int("RTCM_REGISTER_RATE_PER_HOUR", default=30)
+# Sign-in links ("my trainings") one client may ask for per hour, whatever the addresses.
+RTCM_SIGN_IN_RATE_PER_HOUR = env.int("RTCM_SIGN_IN_RATE_PER_HOUR", default=10)
+
+# --- REST API --------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -323,11 +377,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rtcm.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # JSON with bounded nesting and no NUL (rtcm.core.inputs); forms and uploads as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "rtcm.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # The browsable (HTML) API: staff only on a deployment (JSON for everyone else).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "rtcm.core.security.StaffBrowsableContentNegotiation",
+    "DEFAULT_THROTTLE_CLASSES": ["rtcm.core.ratelimit.AnonRateThrottle"],
+    # The throttles count by rtcm.core.ratelimit.client_address; this says the same to DRF.
+    "NUM_PROXIES": RTCM_TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("RTCM_API_ANON_RATE", default="600/hour"),
         # Certificate look-ups (GET /api/v1/certificates/verify/<code>/), per client.
         "verify": f"{RTCM_VERIFY_RATE_PER_MINUTE}/min",
+        # Registrations (POST /api/v1/trainings/<slug>/register/), as on the public form.
+        "register": f"{RTCM_REGISTER_RATE_PER_HOUR}/hour",
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -335,7 +401,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Regional Training Center on Migration — trainings, registrations.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The schema and its Swagger UI: for staff only on a deployment, open in the embedded mode.
+    "SERVE_PERMISSIONS": [
+        "rtcm.core.permissions.IsStaff" if DEPLOYED else "rest_framework.permissions.AllowAny"
+    ],
+    # No badge from validator.swagger.io: the CSP allows no image from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Swagger UI served from our own static files: no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -352,6 +423,46 @@ SPECTACULAR_SETTINGS = {
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the admin's JavaScript reads it
+# Every cookie RTCM sets (session, CSRF, language; messages follow the session's flags)
+# is SameSite=Lax, and Secure on a deployment.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = DEPLOYED
+# The browsable API for everyone off a deployment; staff only on one.
+RTCM_API_BROWSABLE_FOR_ALL = not DEPLOYED
+# Content-Security-Policy (django-csp): our own scripts, styles and images only, no
+# inline script or style, no plugins, no framing, forms post to this site only.
+# Images may also be data: URIs (Bootstrap's and Swagger UI's icons are).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy (rtcm.core.security): browser features no page uses, for no one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -389,5 +500,18 @@ RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default
 # Largest CV (PDF, DOCX or ODT) and photo (JPEG, PNG or WebP) an expert may upload, in bytes.
 RTCM_EXPERT_CV_MAX_BYTES = env.int("RTCM_EXPERT_CV_MAX_BYTES", default=10 * 1024 * 1024)
 RTCM_EXPERT_PHOTO_MAX_BYTES = env.int("RTCM_EXPERT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Archives (DOCX, XLSX, PPTX, ODT, EPUB are ZIPs), judged before anything is unpacked:
+# the most they may unpack to, the most members, the best compression ratio (to 1).
+RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int(
+    "RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS = env.int("RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS", default=10_000)
+RTCM_UPLOAD_ARCHIVE_MAX_RATIO = env.int("RTCM_UPLOAD_ARCHIVE_MAX_RATIO", default=100)
+# The library reads a PDF's or DOCX's text in a child process bounded to this much
+# memory (address space, bytes) and this many seconds (CPU and wall clock).
+RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES = env.int(
+    "RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES", default=512 * 1024 * 1024
+)
+RTCM_LIBRARY_EXTRACTION_SECONDS = env.int("RTCM_LIBRARY_EXTRACTION_SECONDS", default=60)
 # Applications to the expert network one client (IP address) may send per hour.
 RTCM_EXPERT_APPLY_RATE_PER_HOUR = env.int("RTCM_EXPERT_APPLY_RATE_PER_HOUR", default=20)

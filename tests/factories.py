@@ -330,3 +330,16 @@ def coordinators_run_every_training():
     finally:
         post_save.disconnect(sender=Training, dispatch_uid=uid)
         m2m_changed.disconnect(sender=User.groups.through, dispatch_uid=uid)
+
+
+import re  # noqa: E402
+
+MANAGE_PATH = re.compile(r"/registrations/([A-Za-z0-9_-]{20,})/")
+
+
+def manage_links_in(text: str) -> list[Registration]:
+    """The registrations that the manage links in ``text`` (a page, an e-mail, a URL) open."""
+    from participants.selectors import registration_get_by_token
+
+    found = (registration_get_by_token(token=m) for m in MANAGE_PATH.findall(text))
+    return [registration for registration in found if registration is not None]

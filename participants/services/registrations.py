@@ -27,6 +27,7 @@ from participants import selectors
 from participants.models import (
     PERSON_FIELDS,
     Answer,
+    ManageToken,
     Notification,
     Participant,
     Registration,
@@ -34,6 +35,7 @@ from participants.models import (
 )
 from participants.services.notifications import notification_queue
 from participants.services.seats import SeatMap, _lock_registration, _lock_training, _seat_map
+from participants.services.self_service import participant_request_sign_in
 from rtcm.core.errors import (
     AlreadyRegistered,
     InvalidTransition,
@@ -113,12 +115,15 @@ def _offer_seat_or_waitlist(
         raise TrainingFull()
 
 
-def participant_get_or_create(*, data: dict[str, Any]) -> Participant:
-    """The participant with this e-mail (any letter case), created if new.
+def participant_get_or_create(
+    *, data: dict[str, Any], fill_blanks: bool = False
+) -> tuple[Participant, bool]:
+    """The participant with this e-mail (any letter case), created if new; and whether new.
 
-    An existing person's record is not overwritten from a public form: anyone
-    may type anyone's e-mail address. Only fields left empty are filled in; the
-    person corrects the rest from their manage page.
+    An existing person's record is never changed from a public form: anyone may
+    type anyone's e-mail address, and only a link that reached the person's
+    inbox may change their details. Staff (an import: ``fill_blanks``) fill in
+    the fields left empty; nobody overwrites one.
     """
     email = data["email"].strip()
     participant = Participant.objects.filter(email__iexact=email).first()
@@ -133,8 +138,10 @@ def participant_get_or_create(*, data: dict[str, Any]) -> Participant:
             with transaction.atomic():
                 participant.save()
         except IntegrityError:
-            participant = Participant.objects.get(email__iexact=email)
-        return participant
+            return Participant.objects.get(email__iexact=email), False
+        return participant, True
+    if not fill_blanks:
+        return participant, False
     changed = [name for name in PERSON_FIELDS if data.get(name) and not getattr(participant, name)]
     for name in changed:
         setattr(participant, name, data[name])
@@ -144,7 +151,7 @@ def participant_get_or_create(*, data: dict[str, Any]) -> Participant:
             exclude=[f.name for f in Participant._meta.fields if f.name not in changed]
         )
         participant.save(update_fields=[*changed, "updated_at"])
-    return participant
+    return participant, False
 
 
 def registration_submit(
@@ -166,6 +173,12 @@ def registration_submit(
     e-mail (any case) holds an active registration. A cancelled registration
     may register again: it goes to the back of the queue. ``answers`` maps
     question ids to cleaned values (see ``participants.forms``).
+
+    Proving the e-mail is the key. A new person's registration carries
+    ``manage_token``, the raw token of a link to show them at once (it opens
+    the registration, not the contact details: see ``ManageToken.emailed``).
+    For an address already known, ``manage_token`` is None: the person's record
+    is left as it is, and the link goes only by the e-mail queued here.
     """
     actor_kind = Actor.STAFF if actor is not None else Actor.PARTICIPANT
     with transaction.atomic():
@@ -177,7 +190,9 @@ def registration_submit(
             Training.Status.COMPLETED,
         ):
             raise RegistrationClosed()
-        participant = participant_get_or_create(data=participant_data)
+        participant, is_new = participant_get_or_create(
+            data=participant_data, fill_blanks=actor is not None
+        )
         registration = (
             Registration.objects.select_for_update()
             .filter(participant=participant, training=training)
@@ -209,7 +224,36 @@ def registration_submit(
                 registration, _seat_map(training), actor_kind=actor_kind, actor=actor
             )
         _save_answers(registration, answers or {})
+        registration.manage_token = None
+        if is_new:
+            registration.manage_token = ManageToken.objects.issue(
+                registration=registration, emailed=False
+            )
+            registration.manage_link_emailed = False
     return registration
+
+
+def registration_submit_public(
+    *,
+    training: Training,
+    participant_data: dict[str, Any],
+    answers: dict[int, Any] | None = None,
+    source: str = Registration.Source.WEB,
+) -> Registration | None:
+    """``registration_submit`` for anyone on the web (the form, the API).
+
+    A duplicate says nothing either: when the address already holds an active
+    registration of this training, its owner is mailed a one-time "my trainings"
+    link (``participant_request_sign_in``, its hourly limit included) and this
+    returns None; the caller answers "check your inbox", as for any known address.
+    """
+    try:
+        return registration_submit(
+            training=training, participant_data=participant_data, answers=answers, source=source
+        )
+    except AlreadyRegistered:
+        participant_request_sign_in(email=participant_data["email"])
+        return None
 
 
 def _save_answers(registration: Registration, answers: dict[int, Any]) -> None:

@@ -4,14 +4,13 @@ to the "my trainings" page."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from participants.models import Participant, SignInLink
+from participants.models import Participant, SignInLink, token_hash
 from participants.tasks import send_sign_in_link
 
 CONTACT_FIELDS = [
@@ -38,10 +37,6 @@ SIGN_IN_LINK_LIFETIME = dt.timedelta(hours=1)
 SIGN_IN_LINKS_PER_HOUR = 3
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def participant_request_sign_in(*, email: str) -> bool:
     """Mail a one-time link to the "my trainings" page, if the address is a participant's.
 
@@ -61,7 +56,7 @@ def participant_request_sign_in(*, email: str) -> bool:
     with transaction.atomic():
         link = SignInLink.objects.create(
             participant=participant,
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             expires_at=timezone.now() + SIGN_IN_LINK_LIFETIME,
             recipient=participant.email,
             language=participant.preferred_language,
@@ -77,7 +72,7 @@ def participant_sign_in(*, token: str) -> Participant | None:
         link = (
             SignInLink.objects.select_for_update()
             .select_related("participant")
-            .filter(token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=now)
+            .filter(token_hash=token_hash(token), used_at__isnull=True, expires_at__gt=now)
             .first()
         )
         if link is None:

@@ -10,6 +10,12 @@ content type: the extension must be on the allowlist *and* the bytes must be
 what the extension says (a PDF header, the right parts of an Office or
 OpenDocument ZIP, UTF-8 text). HTML and SVG are refused under any name, and a
 PDF that carries script, launch actions or embedded files is refused too.
+
+Hostile files are refused as well: archives whose directory says they would
+unpack past the bounds (``check_archive_bounds``, judged before anything is
+unpacked), PDF/HTML polyglots (a header not at offset 0, markup in the first
+kilobyte), and Office or OpenDocument files with macros, embedded objects or
+programs, external links other than hyperlinks, or HTML altChunks.
 """
 
 from __future__ import annotations
@@ -63,10 +69,73 @@ COMPATIBLE_GUESSES = {
     ".odt": {"odt", "zip"},
     ".epub": {"epub", "zip"},
 }
-# A ZIP that unpacks to more than this (or holds more members) is refused: the
-# text extraction must not be turned into a decompression bomb.
-ZIP_MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
-ZIP_MAX_MEMBERS = 20_000
+# Archives (the ZIP-based formats) are judged by their directory before anything
+# is unpacked: the total unpacked size, the number of members and the compression
+# ratio are bounded by settings (``RTCM_UPLOAD_ARCHIVE_*``). zipfile never unpacks
+# a member past the size its directory declares, so the bound holds for whoever
+# reads the file later (the text extraction checks it again). The ratio is only
+# judged once a member (or the whole) unpacks to more than this: tiny members
+# of a real document often compress far better than 100 to 1.
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
+# Office and OpenDocument files are only ever stored or deflated; other methods
+# (bzip2, LZMA) are unpacked by zipfile without an output bound per read.
+ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+# Largest XML part read to look for macros and links ([Content_Types].xml, *.rels).
+MAX_XML_PART_BYTES = 10 * 1024 * 1024
+# Markup a browser would render, looked for in the first kilobyte of a PDF or an
+# archive (a polyglot: a file that is a PDF and a web page at once).
+POLYGLOT_WINDOW = 1024
+POLYGLOT_MARKERS = (
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<!doctype",
+    b"<svg",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+)
+# Office Open XML parts and content types that mean macros, ActiveX controls,
+# embedded (OLE) objects or executables.
+OOXML_MACRO_NAMES = ("vbaproject.bin", "vbadata.xml")
+OOXML_MACRO_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/")
+OOXML_MACRO_TYPES = ("macroenabled", "vbaproject", "vbadata", "macrosheet", "activex")
+OOXML_EMBEDDED_FOLDERS = ("/embeddings/", "/activex/")
+OOXML_EMBEDDED_TYPES = ("oleobject", "x-msdownload", "x-msdos-program")
+EXECUTABLE_EXTENSIONS = frozenset(
+    [
+        ".exe",
+        ".dll",
+        ".com",
+        ".scr",
+        ".pif",
+        ".bat",
+        ".cmd",
+        ".msi",
+        ".ps1",
+        ".vbs",
+        ".vbe",
+        ".js",
+        ".jse",
+        ".wsf",
+        ".hta",
+        ".jar",
+        ".lnk",
+        ".sh",
+        ".elf",
+        ".so",
+        ".dylib",
+        ".app",
+        ".cpl",
+    ]
+)
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+# Relationship types (the end of their URI) that load content into the document.
+ALT_CHUNK_RELATIONSHIP = "/afchunk"
+HYPERLINK_RELATIONSHIP = "/hyperlink"
+RELS_NAME = re.compile(r"(^|/)_rels/[^/]*\.rels$", re.IGNORECASE)
+OOXML_EXTERNAL_DATA = ("xl/connections.xml", "xl/externallinks/")
 
 # Markup a browser would render: refused whatever the file is called.
 MARKUP_MARKERS = (
@@ -142,6 +211,8 @@ def validate_upload(
         raise _too_large(limit)
     if looks_like_markup(data):
         raise UploadRefused(_("HTML and SVG files are not accepted, whatever their name."))
+    if extension != ".txt" and has_markup_near_start(data):
+        raise UploadRefused(POLYGLOT_REFUSED)
     if extension == ".txt":
         _check_text(data)
     elif extension == ".pdf":
@@ -175,6 +246,12 @@ def looks_like_markup(data: bytes) -> bool:
         head = head[3:]
     head = head.lstrip().lower()
     return head.startswith(b"<") and any(marker in head for marker in MARKUP_MARKERS)
+
+
+def has_markup_near_start(data: bytes) -> bool:
+    """HTML tags in the first kilobyte: a PDF or archive that a browser could also render."""
+    head = data[:POLYGLOT_WINDOW].lower()
+    return any(marker in head for marker in POLYGLOT_MARKERS)
 
 
 def _too_large(limit: int) -> UploadRefused:
@@ -223,41 +300,218 @@ def _check_text(data: bytes) -> None:
         ) from error
 
 
+def _damaged(extension: str) -> UploadRefused:
+    return UploadRefused(
+        _("This %(extension)s file is damaged and cannot be read.") % {"extension": extension}
+    )
+
+
+MACROS_REFUSED = _("Documents with macros are not accepted.")
+EMBEDDED_REFUSED = _(
+    "Documents with embedded programs or objects (OLE objects, ActiveX controls, other files "
+    "inside the document) are not accepted: remove them, or save the document as PDF."
+)
+EXTERNAL_REFUSED = _(
+    "Documents that load content from elsewhere (an attached template, a linked object, "
+    "frame or picture, external data) are not accepted: remove those links (ordinary "
+    "hyperlinks are fine) and try again."
+)
+ALT_CHUNK_REFUSED = _(
+    "Documents with imported HTML or other foreign content (“alternative format” chunks) "
+    "are not accepted: paste the content as ordinary text and try again."
+)
+POLYGLOT_REFUSED = _(
+    "This file also contains web page markup (HTML) at its start, so a browser could run it "
+    "as a page: it is not accepted."
+)
+
+
+def check_archive_bounds(data: bytes, *, extension: str = ".zip") -> list[zipfile.ZipInfo]:
+    """The archive's members, or ``UploadRefused`` when unpacking it would be out of bounds.
+
+    Reads only the ZIP directory, nothing is unpacked: refused when it holds more
+    than ``RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS`` members (or two with one name), would
+    unpack to more than ``RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES``, compresses
+    a member or the whole better than ``RTCM_UPLOAD_ARCHIVE_MAX_RATIO`` to 1, or
+    uses a compression method other than stored or deflated. The library's text
+    extraction calls it again before reading a stored document.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise _damaged(extension) from error
+    too_much = UploadRefused(
+        _(
+            "This file unpacks to far more data than a document holds "
+            "(a “zip bomb”): it is not accepted."
+        )
+    )
+    if len(members) > settings.RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS:
+        raise UploadRefused(
+            _("This file holds more than %(count)s parts, far more than a document has.")
+            % {"count": settings.RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS}
+        )
+    max_ratio = settings.RTCM_UPLOAD_ARCHIVE_MAX_RATIO
+    total = total_compressed = 0
+    for member in members:
+        if member.compress_type not in ZIP_METHODS:
+            raise _damaged(extension)
+        if member.flag_bits & 0x1:
+            raise UploadRefused(
+                _("Password-protected documents cannot be checked: please upload it unprotected.")
+            )
+        total += member.file_size
+        total_compressed += member.compress_size
+        if total > settings.RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES:
+            raise too_much
+        if member.file_size > RATIO_CHECKED_FROM_BYTES and (
+            member.file_size > max_ratio * member.compress_size
+        ):
+            raise too_much
+    if total > RATIO_CHECKED_FROM_BYTES and total > max_ratio * total_compressed:
+        raise too_much
+    if len({member.filename for member in members}) != len(members):
+        raise _damaged(extension)  # one name twice: readers disagree on which is the part
+    return members
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, extension: str) -> bytes:
+    """A member's bytes (bounded by the directory, checked before); damaged → refused."""
+    try:
+        with archive.open(member) as handle:
+            return handle.read(member.file_size + 1)
+    except Exception as error:  # BadZipFile, a bad CRC, zlib.error on a forged stream
+        raise _damaged(extension) from error
+
+
+def _member_head(archive: zipfile.ZipFile, member: zipfile.ZipInfo, extension: str) -> bytes:
+    """The first bytes of a member (enough for a file signature), unpacking no more."""
+    try:
+        with archive.open(member) as handle:
+            return handle.read(8)
+    except Exception as error:  # a forged or unsupported stream
+        raise _damaged(extension) from error
+
+
+def _xml_attributes(data: bytes, extension: str) -> list[dict[str, str]]:
+    """The attributes of every element of an XML part (no DTD, entities or network)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise _damaged(extension) from error
+    return [dict(element.attrib) for element in root.iter() if element.attrib]
+
+
+def _check_members_not_executable(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], extension: str
+) -> None:
+    for member in members:
+        if member.is_dir():
+            continue
+        if PurePath(member.filename.lower()).suffix in EXECUTABLE_EXTENSIONS:
+            raise UploadRefused(EMBEDDED_REFUSED)
+        if member.file_size >= 2 and _member_head(archive, member, extension).startswith(
+            EXECUTABLE_MAGIC
+        ):
+            raise UploadRefused(EMBEDDED_REFUSED)
+
+
+def _check_ooxml_parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], extension: str
+) -> None:
+    """Macros, embedded objects, external links and altChunks of a DOCX, XLSX or PPTX."""
+    by_name = {member.filename: member for member in members}
+    lowered = [name.lower() for name in by_name]
+    if any(
+        name.endswith(OOXML_MACRO_NAMES) or name.startswith(OOXML_MACRO_FOLDERS) for name in lowered
+    ):
+        raise UploadRefused(MACROS_REFUSED)
+    if any(folder in f"/{name}" for name in lowered for folder in OOXML_EMBEDDED_FOLDERS):
+        raise UploadRefused(EMBEDDED_REFUSED)
+    if any(name.startswith(OOXML_EXTERNAL_DATA) for name in lowered):
+        raise UploadRefused(EXTERNAL_REFUSED)
+    _check_members_not_executable(archive, members, extension)
+    for member in members:
+        if member.file_size > MAX_XML_PART_BYTES and (
+            member.filename == "[Content_Types].xml" or RELS_NAME.search(member.filename)
+        ):
+            raise _damaged(extension)
+    present_extensions = {PurePath(name).suffix.lstrip(".") for name in lowered}
+    for attributes in _xml_attributes(
+        _read_member(archive, by_name["[Content_Types].xml"], extension), extension
+    ):
+        content_type = attributes.get("ContentType", "").lower()
+        if "Extension" in attributes and attributes["Extension"].lower() not in present_extensions:
+            continue  # a default for files the package does not have
+        if any(marker in content_type for marker in OOXML_MACRO_TYPES):
+            raise UploadRefused(MACROS_REFUSED)
+        if any(marker in content_type for marker in OOXML_EMBEDDED_TYPES):
+            raise UploadRefused(EMBEDDED_REFUSED)
+    for member in members:
+        if not RELS_NAME.search(member.filename):
+            continue
+        for attributes in _xml_attributes(_read_member(archive, member, extension), extension):
+            kind = attributes.get("Type", "").lower()
+            if kind.endswith(ALT_CHUNK_RELATIONSHIP):
+                raise UploadRefused(ALT_CHUNK_REFUSED)
+            external = attributes.get("TargetMode", "").lower() == "external"
+            if external and not kind.endswith(HYPERLINK_RELATIONSHIP):
+                raise UploadRefused(EXTERNAL_REFUSED)
+            if "oleobject" in kind or kind.endswith("/package"):
+                raise UploadRefused(EMBEDDED_REFUSED)
+
+
+def _check_opendocument_parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], extension: str
+) -> None:
+    """Macros, embedded OLE objects and executables of an ODT (or an EPUB's executables)."""
+    names = [member.filename for member in members]
+    if extension == ".odt":
+        if any(n.startswith(("Basic/", "Scripts/")) for n in names):
+            raise UploadRefused(MACROS_REFUSED)
+        manifest = next((m for m in members if m.filename == "META-INF/manifest.xml"), None)
+        if manifest is not None:
+            if manifest.file_size > MAX_XML_PART_BYTES:
+                raise _damaged(extension)
+            for attributes in _xml_attributes(
+                _read_member(archive, manifest, extension), extension
+            ):
+                if "oleobject" in " ".join(attributes.values()).lower():
+                    raise UploadRefused(EMBEDDED_REFUSED)
+    _check_members_not_executable(archive, members, extension)
+
+
 def _check_zip_document(data: bytes, extension: str) -> None:
     if not data.startswith(b"PK\x03\x04"):
         raise _mismatch(data, extension)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise UploadRefused(
-            _("This %(extension)s file is damaged and cannot be read.") % {"extension": extension}
-        ) from error
-    if len(members) > ZIP_MAX_MEMBERS or (
-        sum(member.file_size for member in members) > ZIP_MAX_UNCOMPRESSED_BYTES
-    ):
-        raise UploadRefused(_("This file unpacks to far more data than a document holds."))
+    members = check_archive_bounds(data, extension=extension)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_zip_parts(archive, members, data, extension)
+
+
+def _check_zip_parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], data: bytes, extension: str
+) -> None:
     names = [member.filename for member in members]
     if extension in OOXML_MAIN_FOLDER:
         folder = OOXML_MAIN_FOLDER[extension]
         if "[Content_Types].xml" not in names or not any(n.startswith(folder) for n in names):
             raise _mismatch(data, extension)
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise UploadRefused(_("Documents with macros are not accepted."))
+        _check_ooxml_parts(archive, members, extension)
         return
     first = members[0] if members else None
     if first is None or first.filename != "mimetype" or first.file_size > 100:
         raise _mismatch(data, extension)
-    try:
-        mimetype = archive.read(first).strip()
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, EOFError) as error:
-        raise UploadRefused(
-            _("This %(extension)s file is damaged and cannot be read.") % {"extension": extension}
-        ) from error
+    mimetype = _read_member(archive, first, extension).strip()
     if mimetype != ZIP_MIMETYPE[extension]:
         raise _mismatch(data, extension)
-    if extension == ".odt" and any(n.startswith(("Basic/", "Scripts/")) for n in names):
-        raise UploadRefused(_("Documents with macros are not accepted."))
+    _check_opendocument_parts(archive, members, extension)
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -265,6 +519,13 @@ def _check_zip_document(data: bytes, extension: str) -> None:
 
 def _check_pdf(data: bytes) -> None:
     if not data.startswith(b"%PDF-"):
+        if b"%PDF-" in data[:POLYGLOT_WINDOW]:
+            raise UploadRefused(
+                _(
+                    "This PDF does not begin with its PDF header: something is placed before "
+                    "it, as in files disguised as two formats at once. It is not accepted."
+                )
+            )
         raise _mismatch(data, ".pdf")
     # Cheap first: the names in the raw bytes (not those inside compressed
     # object streams, which the structural scan below reads).

@@ -50,7 +50,6 @@ from participants.models import (
     Notification,
     Registration,
     RegistrationEvent,
-    new_manage_token,
 )
 from participants.tasks import send_notification
 from rtcm.core.models import CountryRegion, Region
@@ -401,7 +400,6 @@ def copy_outcomes(
                 status=outcome.status,
                 region_id=region_of.get(spec.nationality, Region.OTHER),
                 seat_region_id=outcome.seat_region_id,
-                token=new_manage_token(),
                 source=Registration.Source.DEMO,
                 submitted_at=outcome.submitted_at + shift,
                 status_changed_at=outcome.status_changed_at + shift,
@@ -412,7 +410,7 @@ def copy_outcomes(
             history.append((row, outcome, shift, spec))
             result.setdefault(story.slug, {})[person] = row
     names = [
-        *("participant", "training", "status", "region", "seat_region", "token", "source"),
+        *("participant", "training", "status", "region", "seat_region", "source"),
         *("submitted_at", "status_changed_at", "waitlisted_at", "decision_reason"),
     ]
     fields = [Registration._meta.get_field(name) for name in names]

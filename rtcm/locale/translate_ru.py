@@ -25,6 +25,32 @@ import re
 import polib
 
 RU = {
+    # issue 12: privacy of registrations (P-privacy)
+    "manage links": "ссылки для управления",
+    "Check your inbox": "Проверьте почту",
+    "Thank you. This e-mail address is already known to us, so the link to your registration goes to that address only: open it from our e-mail.": "Спасибо. Этот адрес электронной почты нам уже известен, поэтому ссылка на вашу регистрацию отправляется только на него: откройте её из нашего письма.",
+    "The e-mail may take a few minutes to arrive; look in the spam folder too.": "Письмо может прийти через несколько минут; проверьте также папку «Спам».",
+    "To see or update your contact details, open this page from the link in the e-mail we sent you.": "Чтобы посмотреть или изменить свои контактные данные, откройте эту страницу по ссылке из письма, которое мы вам отправили.",
+    "This e-mail address is already known: the link goes to it only.": "Этот адрес электронной почты уже известен: ссылка отправляется только на него.",
+    # issue 12: uploads (P-uploads)
+    "Documents with embedded programs or objects (OLE objects, ActiveX controls, other files inside the document) are not accepted: remove them, or save the document as PDF.": "Документы со встроенными программами или объектами (объекты OLE, элементы ActiveX, другие файлы внутри документа) не принимаются: удалите их или сохраните документ в PDF.",
+    "Documents that load content from elsewhere (an attached template, a linked object, frame or picture, external data) are not accepted: remove those links (ordinary hyperlinks are fine) and try again.": "Документы, которые загружают содержимое извне (подключённый шаблон, связанный объект, фрейм или рисунок, внешние данные), не принимаются: удалите эти связи (обычные гиперссылки допустимы) и попробуйте снова.",
+    "Documents with imported HTML or other foreign content (“alternative format” chunks) are not accepted: paste the content as ordinary text and try again.": "Документы с импортированным HTML или другим чужеродным содержимым (фрагменты «альтернативного формата») не принимаются: вставьте содержимое как обычный текст и попробуйте снова.",
+    "This file also contains web page markup (HTML) at its start, so a browser could run it as a page: it is not accepted.": "В начале этого файла есть разметка веб-страницы (HTML), и браузер может открыть его как страницу: файл не принимается.",
+    "This file unpacks to far more data than a document holds (a “zip bomb”): it is not accepted.": "При распаковке этот файл даёт гораздо больше данных, чем может содержать документ («zip-бомба»): файл не принимается.",
+    "This file holds more than %(count)s parts, far more than a document has.": "Этот файл содержит более %(count)s частей — гораздо больше, чем бывает в документе.",
+    "Password-protected documents cannot be checked: please upload it unprotected.": "Документы, защищённые паролем, невозможно проверить: загрузите документ без защиты.",
+    "This PDF does not begin with its PDF header: something is placed before it, as in files disguised as two formats at once. It is not accepted.": "Этот PDF не начинается с заголовка PDF: перед ним размещено что-то ещё, как в файлах, замаскированных сразу под два формата. Файл не принимается.",
+    # issue 12: client address and rate limits (P-proxy)
+    "Too many registrations were sent from your network in the last hour. Please try again later.": "С вашего сетевого адреса за последний час отправлено слишком много регистраций. Пожалуйста, повторите попытку позже.",
+    "Too many sign-in links were asked for from your network in the last hour. Please try again later.": "С вашего сетевого адреса за последний час запрошено слишком много ссылок для входа. Пожалуйста, повторите попытку позже.",
+    # issue 12: bad input at the edge (P-edge)
+    "A verification code has only letters and digits.": "Код проверки состоит только из букв и цифр.",
+    "Enter a time-zone offset between -15:59 and +15:59.": "Укажите смещение часового пояса от -15:59 до +15:59.",
+    "Enter a date and time between the years 1 and 9999 in UTC.": "Укажите дату и время между 1 и 9999 годами по UTC.",
+    # issue 12: headers and staff accounts (P-headers)
+    "Sign-in locked": "Вход заблокирован",
+    "Too many failed sign-ins for this account from your address. Try again later, or ask an administrator to unlock the account.": "Слишком много неудачных попыток входа в эту учётную запись с вашего адреса. Повторите попытку позже или попросите администратора разблокировать учётную запись.",
     # issue 11: shared helpers (H-helpers)
     "This file cannot be read.": "Этот файл не удаётся прочитать.",
     # issue 11: rules and the training life-cycle (H-rules)

@@ -418,6 +418,7 @@ PUBLIC = {
     "participants:my_trainings": "the participant's own page (signed e-mail link)",
     "participants:sign_out": "the participant's own page",
     "participants:sign_in": "the participant's signed sign-in link",
+    "participants:check_inbox": "public page with nothing of anyone (after a registration)",
     "participants:manage": "the registration's unguessable manage token",
     "participants:certificate_download": "the registration's unguessable manage token",
     "certificates:verify": "public verification",
@@ -447,8 +448,8 @@ PUBLIC = {
     "expert-list": "public profiles only",
     "expert-detail": "public profiles only",
     "api-root": "the API's index",
-    "api-schema": "the API's description",
-    "api-docs": "the API's description",
+    "api-schema": "the API's description (staff only on a deployment: SERVE_PERMISSIONS)",
+    "api-docs": "the API's description (staff only on a deployment: SERVE_PERMISSIONS)",
 }
 
 # Admin changelists: model -> (expected outcomes, the scene's row a list should show).
@@ -459,6 +460,10 @@ ADMIN = {
     "auth.group": (expect(ok={"superuser"}), None),
     "auth.user": (expect(ok={"superuser"}), None),
     "authtoken.tokenproxy": (expect(ok={"superuser"}), None),
+    # django-axes' sign-in records (lockouts, failures): superusers only.
+    "axes.accessattempt": (expect(ok={"superuser"}), None),
+    "axes.accessfailurelog": (expect(ok={"superuser"}), None),
+    "axes.accesslog": (expect(ok={"superuser"}), None),
     "core.region": (ADMIN_COORDINATORS, None),
     "core.countryregion": (ADMIN_COORDINATORS, None),
     "courses.topic": (expect(ok=STAFF - {"outsider"}), None),

@@ -26,6 +26,7 @@ from experts.forms import ApplicationForm, language_choices
 from experts.models import Expert, ExpertMessage
 from experts.notifications import consent_token
 from rtcm.core.forms import add_domain_error
+from tests import hostile_files as hostile
 from tests.factories import (
     ExpertFactory,
     SessionFactory,
@@ -697,6 +698,35 @@ def test_application_with_a_forbidden_cv_stores_nothing(client, make_cv):
     assert not Expert.objects.exists()
     assert stored_files() == []
     assert not mail.outbox
+
+
+HOSTILE_CVS = {
+    "zip-bomb": ("cv.docx", lambda: hostile.docx_bomb(26, copies=42), "zip bomb"),
+    "pdf-html-polyglot": ("cv.pdf", hostile.pdf_html_polyglot, "web page markup"),
+    "macros": ("cv.docx", hostile.docx_with_macros, "macros"),
+    "embedded-exe": ("cv.docx", hostile.docx_with_embedded_exe, "embedded programs"),
+    "external-template": ("cv.docx", hostile.docx_with_external_template, "from elsewhere"),
+    "alt-chunk": ("cv.docx", hostile.docx_with_alt_chunk, "imported HTML"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_CVS)
+def test_application_with_a_hostile_cv_is_refused_beside_the_field_and_stores_nothing(client, kind):
+    name, build, message = HOSTILE_CVS[kind]
+    upload = SimpleUploadedFile(name, build(), "application/octet-stream")
+    response = client.post(APPLY, application(cv=upload, photo=photo_jpeg()))
+    assert response.status_code == 200
+    assert message in error_beside(response.content.decode(), "cv")
+    assert not Expert.objects.exists()
+    assert stored_files() == []
+    assert not mail.outbox
+
+
+def test_application_with_an_ordinary_docx_cv_is_accepted(client):
+    upload = SimpleUploadedFile("cv.docx", hostile.plain_docx(), "application/octet-stream")
+    response = client.post(APPLY, application(cv=upload))
+    assert response.status_code == 302
+    assert Expert.objects.get().cv_original_name == "cv.docx"
 
 
 def test_application_without_a_cv_is_refused_beside_the_field(client):

@@ -7,6 +7,8 @@ that the admin, the API and the seed share, and through the admin's form.
 import io
 import logging
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from rtcm.core.uploads import (
     pdf_active_content,
     validate_upload,
 )
+from tests import hostile_files as hostile
 from tests.factories import TopicFactory, TrainingFactory, coordinator_user, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -732,3 +735,195 @@ def test_the_admin_list_searches_and_filters(librarian, librarian_client):
     response = librarian_client.get(url, {"q": "border", "doc_type__exact": "publication"})
     assert response.status_code == 200
     assert [d.title for d in response.context["cl"].result_list] == ["Border management manual"]
+
+
+# --- hostile files: zip bombs, polyglots, macros, embedded objects, external links ---------
+
+
+HOSTILE_DOCUMENTS = [
+    ("handbook.docx", hostile.docx_with_macros, "macros"),
+    ("handbook.docx", hostile.docx_with_macro_content_type_only, "macros"),
+    ("handbook.docx", hostile.docx_with_embedded_exe, "embedded programs or objects"),
+    ("handbook.docx", hostile.docx_with_exe_disguised_as_picture, "embedded programs or objects"),
+    ("handbook.docx", hostile.docx_with_external_template, "load content from elsewhere"),
+    ("handbook.docx", hostile.docx_with_external_ole_link, "load content from elsewhere"),
+    ("handbook.docx", hostile.docx_with_external_frame, "load content from elsewhere"),
+    ("handbook.docx", hostile.docx_with_alt_chunk, "imported HTML or other foreign content"),
+    ("figures.xlsx", lambda: hostile.xlsx_with_external_link(xlsx_bytes()), "from elsewhere"),
+    ("book.odt", lambda: hostile.odt_with_ole_object(odt_bytes()), "embedded programs"),
+    ("book.epub", lambda: hostile.rewrite_zip(epub_bytes(), add={"run.exe": EXE}), "programs"),
+    ("handbook.pdf", hostile.pdf_html_polyglot, "web page markup (HTML) at its start"),
+    ("handbook.pdf", hostile.pdf_behind_html, "HTML and SVG files are not accepted"),
+    ("handbook.pdf", hostile.pdf_header_not_at_start, "does not begin with its PDF header"),
+    ("handbook.docx", lambda: hostile.docx_bomb(26, copies=42), "zip bomb"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "message"),
+    HOSTILE_DOCUMENTS,
+    ids=[build.__name__ if build.__name__ != "<lambda>" else f"{name}: {message}"
+         for name, build, message in HOSTILE_DOCUMENTS],
+)  # fmt: skip
+def test_a_hostile_document_is_refused_and_nothing_is_stored(
+    librarian, settings, django_capture_on_commit_callbacks, name, build, message
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(UploadRefused) as refused,
+    ):
+        create(librarian, ContentFile(build(), name=name))
+    assert message in str(refused.value.message)
+    assert refused.value.field == "file"
+    assert callbacks == []
+    assert_nothing_stored(settings)
+
+
+def test_ordinary_documents_still_pass_hyperlinks_included(
+    librarian, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        word = create(librarian, ContentFile(hostile.plain_docx(), name="guide.docx"))
+        pdf = create(librarian, ContentFile(pdf_with_text("Readmission"), name="guide.pdf"))
+    for document in (word, pdf):
+        document.refresh_from_db()
+    assert "assisted voluntary return" in word.extracted_text
+    assert "Readmission" in pdf.extracted_text
+
+
+def test_a_30_kb_docx_that_unpacks_to_over_a_gib_is_refused_before_unpacking(
+    librarian, settings, monkeypatch
+):
+    bomb = hostile.docx_bomb(26, copies=42)
+    assert len(bomb) < 32 * 1024
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert sum(member.file_size for member in archive.infolist()) > 2**30
+        assert len(archive.read("word/media/zeros.bin")) == 26 * 2**20  # a real bomb
+
+    def unpacking(*args, **kwargs):
+        raise AssertionError("a member was unpacked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", unpacking)
+    with pytest.raises(UploadRefused, match="zip bomb"):
+        create(librarian, SimpleUploadedFile("handbook.docx", bomb))
+    assert_nothing_stored(settings)
+
+
+def test_the_unpacked_size_is_bounded_by_a_setting(librarian, settings):
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_RATIO = 10**6  # only the size decides here
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES = 8 * 2**20
+    with pytest.raises(UploadRefused, match="zip bomb"):
+        create(librarian, SimpleUploadedFile("a.docx", hostile.docx_bomb(9)))
+    assert_nothing_stored(settings)
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES = 10 * 2**20
+    assert create(librarian, SimpleUploadedFile("a.docx", hostile.docx_bomb(9))).pk
+
+
+def test_the_compression_ratio_is_bounded_by_a_setting(librarian, settings):
+    bomb = hostile.docx_bomb(20)  # 20 MiB of zeros, far under the size bound, ~1000 to 1
+    with pytest.raises(UploadRefused, match="zip bomb"):
+        create(librarian, SimpleUploadedFile("a.docx", bomb))
+    assert_nothing_stored(settings)
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_RATIO = 2000
+    assert create(librarian, SimpleUploadedFile("a.docx", bomb)).pk
+
+
+def test_the_number_of_members_is_bounded_by_a_setting(librarian, settings):
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_MEMBERS = 5
+    with pytest.raises(UploadRefused, match="more than 5 parts"):
+        create(librarian, SimpleUploadedFile("a.docx", docx_bytes()))
+    assert_nothing_stored(settings)
+
+
+def test_other_compression_methods_and_duplicate_parts_are_refused(librarian, settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("[Content_Types].xml", hostile.CONTENT_TYPES)
+        archive.writestr("word/document.xml", b"<w:document/>")
+    with pytest.raises(UploadRefused, match="damaged"):
+        create(librarian, SimpleUploadedFile("a.docx", buffer.getvalue()))
+    twice = hostile.raw_zip(
+        [
+            hostile.deflated("[Content_Types].xml", hostile.CONTENT_TYPES),
+            hostile.deflated("word/document.xml", b"<w:document/>"),
+        ],
+        copies=2,
+    )
+    with pytest.raises(UploadRefused, match="damaged"):
+        create(librarian, SimpleUploadedFile("a.docx", twice))
+    assert_nothing_stored(settings)
+
+
+def test_extraction_never_unpacks_a_stored_bomb(librarian, settings, monkeypatch, caplog):
+    document = create(librarian, SimpleUploadedFile("handbook.docx", docx_bytes()))
+    # A file stored before the bounds existed (or under looser ones).
+    (Path(settings.MEDIA_ROOT) / document.file.name).write_bytes(hostile.docx_bomb(200))
+
+    def parsing(*args, **kwargs):
+        raise AssertionError("python-docx was given the bomb")
+
+    monkeypatch.setattr(docx, "Document", parsing)
+    with caplog.at_level(logging.ERROR, logger="library.services"):
+        assert extract_document_text(document.pk) == "extracted"
+    document.refresh_from_db()
+    assert document.extracted_text == ""
+    assert "cannot read the text" in caplog.text
+
+
+def test_the_admin_shows_a_hostile_file_beside_the_field_and_stores_nothing(
+    librarian_client, settings
+):
+    for upload, message in [
+        (SimpleUploadedFile("bomb.docx", hostile.docx_bomb(26, copies=42)), "zip bomb"),
+        (SimpleUploadedFile("both.pdf", hostile.pdf_html_polyglot()), "web page markup"),
+        (SimpleUploadedFile("macro.docx", hostile.docx_with_macros()), "macros"),
+    ]:
+        response = admin_post(librarian_client, upload)
+        assert response.status_code == 200
+        assert message in response.context["adminform"].form.errors["file"][0]
+        assert_nothing_stored(settings)
+
+
+def test_text_is_read_in_a_child_process_bounded_in_memory(librarian, settings, caplog):
+    document = create(librarian, SimpleUploadedFile("guide.docx", hostile.plain_docx()))
+    # 90 KB that python-docx turns into 300,000 paragraphs (far past 128 MiB, and
+    # minutes of work), stored before the ratio bound (lifted here) existed.
+    paragraphs = "<w:p><w:r><w:t>Readmission agreement clause</w:t></w:r></w:p>" * 300_000
+    with zipfile.ZipFile(io.BytesIO(hostile.plain_docx())) as archive:
+        body = archive.read("word/document.xml").decode()
+    body = body.replace("<w:body>", f"<w:body>{paragraphs}", 1)
+    heavy = hostile.rewrite_zip(hostile.plain_docx(), replace={"word/document.xml": body.encode()})
+    (Path(settings.MEDIA_ROOT) / document.file.name).write_bytes(heavy)
+    settings.RTCM_UPLOAD_ARCHIVE_MAX_RATIO = 10**6
+    settings.RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES = 128 * 2**20
+    with caplog.at_level(logging.ERROR, logger="library.services"):
+        assert extract_document_text(document.pk) == "extracted"
+    document.refresh_from_db()
+    assert document.extracted_text == ""
+    assert "the reader stopped with status" in caplog.text
+
+
+def test_the_child_process_cannot_allocate_past_its_bound():
+    code = (
+        "from library.extraction import limit_resources\n"
+        "limit_resources(memory_bytes=256 * 2**20, cpu_seconds=10)\n"
+        "block = bytearray(512 * 2**20)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code], cwd=services.PACKAGE_ROOT, capture_output=True, check=False
+    )
+    assert finished.returncode != 0
+    assert b"MemoryError" in finished.stderr
+
+
+def test_a_reader_that_runs_out_of_time_is_stopped(librarian, settings, monkeypatch, caplog):
+    document = create(librarian, SimpleUploadedFile("guide.pdf", pdf_bytes()))
+
+    def too_slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired(cmd="library.extraction", timeout=kwargs["timeout"])
+
+    monkeypatch.setattr(services.subprocess, "run", too_slow)
+    settings.RTCM_LIBRARY_EXTRACTION_SECONDS = 7
+    with caplog.at_level(logging.ERROR, logger="library.services"):
+        assert extract_document_text(document.pk) == "extracted"
+    assert "took more than 7 s" in caplog.text

@@ -81,12 +81,14 @@ def test_the_registration_service_refuses_them_for_any_caller():
     assert not Participant.objects.exists()
 
 
-def test_filling_in_a_known_persons_empty_phone_checks_it_too():
+def test_staff_filling_in_a_known_persons_empty_phone_checks_it_too():
+    # Only staff (an import) fill in a known person's empty fields: a public
+    # registration leaves the record as it is (tests/participants/test_privacy.py).
     known = ParticipantFactory(email="known@example.org", phone="")
     data = person_data(email="known@example.org", phone="call me")
     data.pop("consent")
     with pytest.raises(ValidationError) as refused:
-        services.registration_submit(training=TrainingFactory(), participant_data=data)
+        services.participant_get_or_create(data=data, fill_blanks=True)
     assert "phone" in refused.value.message_dict
     known.refresh_from_db()
     assert known.phone == ""
