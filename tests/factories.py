@@ -341,5 +341,7 @@ def manage_links_in(text: str) -> list[Registration]:
     """The registrations that the manage links in ``text`` (a page, an e-mail, a URL) open."""
     from participants.selectors import registration_get_by_token
 
-    found = (registration_get_by_token(token=m) for m in MANAGE_PATH.findall(text))
+    # Each distinct link once: an e-mail carries its link in the text and the HTML part.
+    tokens = dict.fromkeys(MANAGE_PATH.findall(text))
+    found = (registration_get_by_token(token=token) for token in tokens)
     return [registration for registration in found if registration is not None]
