@@ -1,14 +1,10 @@
 """RTCM_STORAGE_BACKEND=s3: files go to an S3-compatible bucket and come back, through
 default_storage, against moto's S3 server on 127.0.0.1 (no network, no account)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.subprocesses import run_python
+
 BUCKET = "rtcm-files"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
@@ -57,13 +53,10 @@ print(default_storage.exists(again))
 
 def test_s3_storage_stores_reads_back_and_deletes_files_in_the_bucket(s3_endpoint, tmp_path):
     endpoint, client = s3_endpoint
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "RTCM_", "AWS_"))
-    }
-    environment.update(
-        CREDENTIALS,
+    result = run_python(
+        "-c",
+        SCRIPT,
+        **CREDENTIALS,
         DJANGO_SETTINGS_MODULE="rtcm.settings",
         RTCM_VAR_DIR=str(tmp_path),
         RTCM_STORAGE_BACKEND="s3",
@@ -71,15 +64,6 @@ def test_s3_storage_stores_reads_back_and_deletes_files_in_the_bucket(s3_endpoin
         AWS_S3_ENDPOINT_URL=endpoint,
         AWS_S3_REGION_NAME="us-east-1",
         AWS_LOCATION="media",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     content, name, again, url, again_exists = result.stdout.splitlines()

@@ -6,15 +6,13 @@ then a change of language, and the headers and cookies those answers carry.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
 
-from tests.core.test_settings import PRODUCTION, ROOT
+from tests.core.test_settings import PRODUCTION
 from tests.factories import staff_user
+from tests.subprocesses import run_python
 
 PRODUCTION_RESPONSES = r"""
 import json
@@ -62,24 +60,12 @@ print(json.dumps(answers))
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     """What a deployment answers (see PRODUCTION_RESPONSES)."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "CELERY_", "EMAIL_", "RTCM_", "AWS_"))
-    }
-    environment.update(
-        PRODUCTION,
+    result = run_python(
+        "-c",
+        PRODUCTION_RESPONSES,
+        **PRODUCTION,
         DJANGO_SETTINGS_MODULE="rtcm.settings",
         RTCM_VAR_DIR=str(tmp_path_factory.mktemp("var")),
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", PRODUCTION_RESPONSES],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
