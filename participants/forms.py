@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import PERSON_FIELDS, Participant
+from participants.services.self_service import CONTACT_FIELDS
 from rtcm.core.forms import StyledFormMixin, clean_person_name, clean_phone_number, style_fields
 
 
@@ -132,14 +133,7 @@ class ContactDetailsForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "phone",
-            "country_of_residence",
-            "organisation",
-            "organisation_type",
-            "position",
-            "preferred_language",
-        ]
+        fields = CONTACT_FIELDS  # what participant_update_contact saves
 
     clean_phone = RegistrationForm.clean_phone
 
