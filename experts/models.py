@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from rtcm.core.models import LoggedEmail
+from rtcm.core.models import ConsentRecord, LoggedEmail
 from rtcm.core.people import validate_person_name, validate_phone_number
 
 # Working languages an expert may name: every language Django knows by name
@@ -108,6 +108,9 @@ class Expert(models.Model):
         _("consent to a public profile withdrawn at"), null=True, blank=True
     )
     staff_notes = models.TextField(_("staff notes"), blank=True)
+    # Set by the erasure (``experts.services``): the row stays, anonymised, for the
+    # trainings and ratings that refer to it.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -146,6 +149,19 @@ class Expert(models.Model):
 
     def language_names(self) -> list[str]:
         return [str(WORKING_LANGUAGE_NAMES.get(code, code)) for code in self.language_codes()]
+
+
+class ExpertConsent(ConsentRecord):
+    """An expert's consent for one purpose (today: the public profile)."""
+
+    expert = models.ForeignKey(
+        Expert, on_delete=models.CASCADE, related_name="consents", verbose_name=_("expert")
+    )
+
+    class Meta(ConsentRecord.Meta):
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["expert", "purpose"])]
 
 
 class ExpertLanguage(models.Model):

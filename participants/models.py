@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from rtcm.core.models import LoggedEmail
+from rtcm.core.models import ConsentRecord, LoggedEmail
 from rtcm.core.people import validate_person_name, validate_phone_number
 
 
@@ -83,6 +83,9 @@ class Participant(models.Model):
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     consent_given_at = models.DateTimeField(_("consent given at"))
+    # Set by the erasure (``participants.services.privacy``): the row stays, anonymised,
+    # so that past registrations keep counting in reports.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -101,6 +104,22 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class Consent(ConsentRecord):
+    """A participant's consent for one purpose (registration, photos, newsletter)."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("participant"),
+    )
+
+    class Meta(ConsentRecord.Meta):
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["participant", "purpose"])]
 
 
 class Registration(models.Model):

@@ -154,3 +154,37 @@ class LoggedEmail(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ConsentRecord(models.Model):
+    """One consent a person gave for one purpose, with the text and version they were shown.
+
+    Concrete records say whose it is: ``participants.Consent``, ``experts.ExpertConsent``.
+    Give and withdraw them through ``rtcm.core.privacy`` (the purposes, their texts
+    and versions live there); a withdrawal stamps ``withdrawn_at`` and keeps the row,
+    so the center can show what was agreed to and when.
+    """
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration for trainings")
+        PHOTO = "photo", _("Photos and video at trainings")
+        NEWSLETTER = "newsletter", _("The center's newsletter")
+        EXPERT_PROFILE = "expert_profile", _("Public expert profile")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    version = models.CharField(_("version"), max_length=20)
+    text = models.TextField(_("text shown"))
+    language = models.CharField(_("language"), max_length=10)
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} v{self.version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
