@@ -29,7 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.hooks import training_admin_extend
 from experts import services
-from experts.models import WORKING_LANGUAGES, Expert, ExpertMessage, TrainerRating
+from experts.models import (
+    WORKING_LANGUAGES,
+    Expert,
+    ExpertConsent,
+    ExpertMessage,
+    TrainerRating,
+)
 from rtcm.core.access import TrainingScopedAdminMixin
 from rtcm.core.admin import ServiceSavingAdminMixin
 from rtcm.core.errors import DomainError
@@ -143,6 +149,22 @@ class ExpertMessageInline(admin.TabularInline):
         return super().get_queryset(request).select_related("created_by")
 
 
+class ExpertConsentInline(admin.TabularInline):
+    """What the expert agreed to, in the words and version shown: proof, never edited."""
+
+    model = ExpertConsent
+    extra = 0
+    can_delete = False
+    fields = ["purpose", "version", "language", "given_at", "withdrawn_at", "text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def _run_service(modeladmin, request, queryset, service, done_message) -> None:
     """``service`` for each expert; successes counted, refusals reported one by one."""
     done = 0
@@ -220,7 +242,7 @@ class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
     search_fields = ["given_name", "family_name", "email", "organisation"]
     date_hierarchy = "created_at"
     actions = [approve, deactivate, reactivate]
-    inlines = [ExpertMessageInline]
+    inlines = [ExpertMessageInline, ExpertConsentInline]
     readonly_fields = [
         "review_link",
         "slug",

@@ -18,3 +18,7 @@ class ExpertsConfig(AppConfig):
         from experts.services import trainer_refusal
 
         hooks.trainer_refusal_register(trainer_refusal)
+        from experts.services import on_participant_erased
+        from participants.services.privacy import participant_erased
+
+        participant_erased.connect(on_participant_erased, dispatch_uid="experts-erased-person")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Topic
 from experts.models import WORKING_LANGUAGE_NAMES, WORKING_LANGUAGES, Expert
 from rtcm.core.forms import clean_person_name, clean_phone_number, style_fields
+from rtcm.core.privacy import Purpose, consent_text
 
 BIO_MAX_LENGTH = 5000
 # What an application writes on the expert's row (files, topics and languages apart).
@@ -108,13 +109,9 @@ class ApplicationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     # Not required here: the service refuses an application without it, with its message.
+    # Its text and version are ``rtcm.core.privacy``'s: what is recorded is what is shown.
     consent = forms.BooleanField(
-        label=_(
-            "I agree that the center keeps these details to review my application and, once "
-            "it is accepted, shows a public profile in the expert directory: my name, photo, "
-            "position, organisation, country, expertise, languages and biography — never my "
-            "e-mail, phone or CV. I can withdraw this consent at any time."
-        ),
+        label=consent_text(Purpose.EXPERT_PROFILE).text,
         required=False,
     )
 

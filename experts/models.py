@@ -154,8 +154,12 @@ class Expert(models.Model):
 class ExpertConsent(ConsentRecord):
     """An expert's consent for one purpose (today: the public profile)."""
 
+    # Not ``consents``: ``Expert.consents`` is the public-profile flag the pages read.
     expert = models.ForeignKey(
-        Expert, on_delete=models.CASCADE, related_name="consents", verbose_name=_("expert")
+        Expert,
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        verbose_name=_("expert"),
     )
 
     class Meta(ConsentRecord.Meta):

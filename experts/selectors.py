@@ -13,11 +13,14 @@ see its docstring for the points.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +33,21 @@ from rtcm.core.search import contains_q
 
 MAX_QUERY_LENGTH = 200
 SEARCH_FIELDS = ("given_name", "family_name", "organisation", "position", "bio")
+
+
+# --- retention ------------------------------------------------------------------------
+
+
+def experts_declined_past_retention(*, now: dt.datetime | None = None) -> QuerySet[Expert]:
+    """Declined applications not erased yet, decided more than
+    ``RTCM_RETAIN_DECLINED_EXPERTS_DAYS`` days before ``now`` (none when it is 0)."""
+    days = settings.RTCM_RETAIN_DECLINED_EXPERTS_DAYS
+    if not days:
+        return Expert.objects.none()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return Expert.objects.annotate(decided_at=Coalesce("status_changed_at", "created_at")).filter(
+        status=Expert.Status.DECLINED, erased_at__isnull=True, decided_at__lt=cutoff
+    )
 
 
 # --- the directory --------------------------------------------------------------------

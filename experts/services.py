@@ -16,6 +16,7 @@ import io
 import warnings
 from collections.abc import Iterable
 from functools import partial
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +30,28 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Session, Topic, Training
 from courses.selectors import trainer_clash_message, trainer_clashes
-from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, ExpertMessage
+from experts import selectors
+from experts.models import (
+    WORKING_LANGUAGE_NAMES,
+    Expert,
+    ExpertConsent,
+    ExpertLanguage,
+    ExpertMessage,
+    TrainerRating,
+)
+from participants.services.privacy import (
+    ERASED_FAMILY_NAME,
+    ERASED_GIVEN_NAME,
+    NOT_SENT,
+    AlreadyErased,
+    consents_data,
+    erased_email,
+    json_bytes,
+    person_texts,
+    zip_archive,
+)
+from rtcm.core import privacy
+from rtcm.core.audit import audit_forget
 from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
 from rtcm.core.storage import delete_stored_file, user_or_none
@@ -231,10 +253,34 @@ def expert_delete(*, expert: Expert) -> None:
             transaction.on_commit(partial(delete_stored_file, storage, name))
 
 
+def experts_erase_declined(*, now=None) -> int:
+    """Beat, retention: erase the declined applications older than
+    ``RTCM_RETAIN_DECLINED_EXPERTS_DAYS`` (``expert_erase``: CV and photo deleted),
+    one transaction each. Safe to run twice. Returns how many."""
+    ids = list(selectors.experts_declined_past_retention(now=now).values_list("pk", flat=True))
+    erased = 0
+    for pk in ids:
+        try:
+            expert_erase(expert=Expert.objects.get(pk=pk), by=None)
+        except AlreadyErased:  # erased meanwhile, on request
+            continue
+        erased += 1
+    return erased
+
+
 def expert_can_give_consent(expert: Expert) -> bool:
     """The consent rule: a declined applicant keeps no profile, so cannot give consent
     (withdrawing is always possible); giving it when it is given changes nothing."""
     return not expert.consents and expert.status != Expert.Status.DECLINED
+
+
+def _record_profile_consent(expert: Expert) -> None:
+    """The record of a consent to a public profile given at ``public_profile_consent_at``."""
+    privacy.consent_give(
+        expert.consent_records,
+        purpose=privacy.Purpose.EXPERT_PROFILE,
+        at=expert.public_profile_consent_at,
+    )
 
 
 def expert_set_consent(*, expert: Expert, consent: bool) -> Expert:
@@ -250,11 +296,16 @@ def expert_set_consent(*, expert: Expert, consent: bool) -> Expert:
         locked = Expert.objects.select_for_update().get(pk=expert.pk)
         if consent and not locked.consents and not expert_can_give_consent(locked):
             raise ConsentRefused()
+        # The time stamps drive the directory; the records are the proof (``rtcm.core.privacy``).
         if consent and locked.public_profile_consent_at is None:
             locked.public_profile_consent_at = now
+            _record_profile_consent(locked)
         elif not consent and locked.public_profile_consent_at is not None:
             locked.public_profile_consent_at = None
             locked.public_profile_consent_withdrawn_at = now
+            privacy.consent_withdraw(
+                locked.consent_records, purpose=privacy.Purpose.EXPERT_PROFILE, at=now
+            )
         else:
             return locked
         locked.save(
@@ -661,6 +712,8 @@ def _save(
                     expert.save()
                 else:
                     raise DomainError(str(error)) from error
+            if creating and expert.public_profile_consent_at is not None:
+                _record_profile_consent(expert)
             if topics is not None:
                 expert.expertise.set(topics)
             if codes is not None:
@@ -682,3 +735,161 @@ def _save(
         if creating:
             expert.pk = None
         raise
+
+
+# --- data-protection rights -----------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _stored_bytes(field_file) -> bytes | None:
+    if not field_file:
+        return None
+    try:
+        with field_file.storage.open(field_file.name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def expert_data_files(expert: Expert, *, folder: str = "") -> dict[str, bytes]:
+    """What ``expert_data_export`` zips: ``{folder}data.json``, the CV and the photo."""
+    files: dict[str, bytes] = {}
+    cv = _stored_bytes(expert.cv)
+    cv_name = None
+    if cv is not None:
+        cv_name = "cv" + (PurePath(expert.cv_original_name or expert.cv.name).suffix.lower())
+        files[f"{folder}{cv_name}"] = cv
+    photo = _stored_bytes(expert.photo)
+    photo_name = None
+    if photo is not None:
+        photo_name = "photo" + PurePath(expert.photo.name).suffix.lower()
+        files[f"{folder}{photo_name}"] = photo
+    sessions = (
+        Session.objects.filter(trainers=expert)
+        .select_related("training")
+        .order_by("starts_at", "pk")
+    )
+    data = {
+        "exported_at": _iso(timezone.now()),
+        "expert": {
+            **{name: getattr(expert, name) for name in EDITABLE_FIELDS if name != "staff_notes"},
+            "country": str(expert.country),
+            "status": expert.status,
+            "status_changed_at": _iso(expert.status_changed_at),
+            "public_profile_consent_at": _iso(expert.public_profile_consent_at),
+            "public_profile_consent_withdrawn_at": _iso(expert.public_profile_consent_withdrawn_at),
+            "expertise": list(expert.expertise.order_by("name").values_list("name", flat=True)),
+            "working_languages": expert.language_codes(),
+            "cv": cv_name,
+            "cv_original_name": expert.cv_original_name,
+            "photo": photo_name,
+            "created_at": _iso(expert.created_at),
+            "updated_at": _iso(expert.updated_at),
+            "erased_at": _iso(expert.erased_at),
+        },
+        # ``Expert.consents`` is the public-profile flag (a property that hides the
+        # related manager of the same name): read the records from their own table.
+        "consents": consents_data(
+            ExpertConsent.objects.filter(expert=expert).order_by("given_at", "pk")
+        ),
+        "emails": [
+            {
+                "kind": message.kind,
+                "subject": message.subject,
+                "note": message.note,
+                "status": message.status,
+                "created_at": _iso(message.created_at),
+                "sent_at": _iso(message.sent_at),
+            }
+            for message in expert.messages.order_by("created_at", "pk")
+        ],
+        "sessions_taught": [
+            {
+                "training": session.training.title,
+                "session": session.title,
+                "starts_at": _iso(session.starts_at),
+                "ends_at": _iso(session.ends_at),
+            }
+            for session in sessions
+        ],
+        "ratings_received": [
+            {"score": rating.score, "rated_at": _iso(rating.created_at)}
+            for rating in expert.ratings.order_by("created_at", "pk")
+        ],
+    }
+    return {f"{folder}data.json": json_bytes(data), **files}
+
+
+def expert_data_export(expert: Expert) -> bytes:
+    """A ZIP of everything the network holds about ``expert`` (their right of access)."""
+    return zip_archive(expert_data_files(expert))
+
+
+def expert_erase(expert: Expert, *, by: AbstractBaseUser | None = None) -> Expert:
+    """Anonymise ``expert`` on their request, in one transaction (``AlreadyErased`` twice).
+
+    The row stays for the sessions they taught and the ratings they got (reports
+    count them), with their country and working languages; the name, slug,
+    e-mail, phone, organisation, position, biography, staff notes, CV and photo
+    go, the consent is withdrawn and the profile never public again (an
+    applicant is declined, an active expert made inactive), bookings of sessions
+    still to come are removed, the e-mail log keeps only kinds and times, and
+    the ratings' comments go. Files leave storage once it has committed.
+    """
+    with transaction.atomic():
+        locked = Expert.objects.select_for_update().get(pk=expert.pk)
+        if locked.erased_at is not None:
+            raise AlreadyErased()
+        now = timezone.now()
+        files = [file.name for file in (locked.cv, locked.photo) if file]
+        storage = locked.cv.storage
+        former = [*person_texts(locked), locked.slug]
+        locked.given_name = ERASED_GIVEN_NAME
+        locked.family_name = ERASED_FAMILY_NAME
+        locked.slug = unique_slug(
+            Expert, f"erased-{locked.pk}", fallback="erased", exclude_pk=locked.pk
+        )
+        locked.email = erased_email("expert", locked.pk)
+        locked.phone = locked.organisation = locked.position = ""
+        locked.bio = locked.staff_notes = ""
+        locked.cv = locked.photo = ""
+        locked.cv_original_name = locked.cv_content_type = ""
+        locked.cv_size = 0
+        if locked.public_profile_consent_at is not None:
+            locked.public_profile_consent_at = None
+            locked.public_profile_consent_withdrawn_at = now
+        erased_status = {
+            Expert.Status.APPLICANT: Expert.Status.DECLINED,
+            Expert.Status.ACTIVE: Expert.Status.INACTIVE,
+        }.get(locked.status)
+        if erased_status:
+            locked.status = erased_status
+            locked.status_changed_at = now
+            locked.status_changed_by = user_or_none(by)
+        locked.erased_at = now
+        locked.save()
+        for session in Session.objects.filter(trainers=locked, starts_at__gt=now):
+            session.trainers.remove(locked)
+        ExpertConsent.objects.filter(expert=locked).delete()
+        messages = ExpertMessage.objects.filter(expert=locked)
+        messages.update(recipient=locked.email, subject="", note="", last_error="")
+        messages.exclude(status=ExpertMessage.Status.SENT).update(
+            status=ExpertMessage.Status.FAILED, last_error=NOT_SENT
+        )
+        TrainerRating.objects.filter(expert=locked).update(comment="")
+        audit_forget(locked, texts=former)
+        for name in files:
+            transaction.on_commit(partial(delete_stored_file, storage, name))
+    expert.__dict__.update(
+        {field.attname: getattr(locked, field.attname) for field in Expert._meta.fields}
+    )
+    return locked
+
+
+def on_participant_erased(sender, *, participant, by=None, **kwargs) -> None:
+    """``participants.services.privacy.participant_erased``: the person's comments on
+    their trainers go (the scores stay, for the trainers' averages)."""
+    TrainerRating.objects.filter(registration__participant=participant).update(comment="")

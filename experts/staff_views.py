@@ -39,6 +39,7 @@ from experts import exports, selectors, services
 from experts.filters import StaffExpertFilter
 from experts.models import Expert
 from experts.staff_forms import StaffNotesForm, TrainerForm, VettingForm
+from rtcm.core import audit
 from rtcm.core.access import (
     CHANGE,
     READ_EVERY_TRAINING_MATCHING,
@@ -49,6 +50,7 @@ from rtcm.core.access import (
 )
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
+from rtcm.core.reauth import recent_authentication_required
 from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER
 from rtcm.core.storage import file_suffix, stored_file_response
 
@@ -134,9 +136,13 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(NETWORK_OFFICER)  # e-mails, phones and notes; never cached (export_response)
+@recent_authentication_required  # personal data: a recent sign-in (rtcm.core.reauth)
 @require_GET
 def expert_export(request: HttpRequest, fmt: str) -> HttpResponse:
     experts = StaffExpertFilter(request.GET).qs
+    audit.audit_event(
+        request, audit.Kind.EXPORT, summary=f"experts.{fmt} {request.GET.urlencode()}"
+    )
     return exports.export_response(experts, fmt=fmt, staff=True)
 
 
@@ -277,6 +283,7 @@ def _save_notes(request: HttpRequest, expert: Expert, form: StaffNotesForm) -> b
 @require_GET
 def expert_cv(request: HttpRequest, pk: int) -> FileResponse:
     expert = get_object_or_404(Expert, pk=pk)
+    audit.audit_event(request, audit.Kind.DOWNLOAD, obj=expert, summary="CV")
     return stored_file_response(
         expert.cv,
         filename=expert.cv_original_name or f"cv-{expert.slug}{file_suffix(expert.cv.name)}",

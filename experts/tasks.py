@@ -26,3 +26,11 @@ def send_expert_message(self, message_id: int) -> str:
 def expert_messages_requeue_stale() -> int:
     """Beat: queue again the messages a lost task or a dead worker left behind."""
     return requeue_stale_emails(ExpertMessage, send_expert_message)
+
+
+@shared_task
+def experts_apply_retention() -> int:
+    """Beat: erase the declined applications past ``RTCM_RETAIN_DECLINED_EXPERTS_DAYS``."""
+    from experts.services import experts_erase_declined
+
+    return experts_erase_declined()

@@ -29,6 +29,7 @@ from rtcm.core.access import user_is_staff
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
 from rtcm.core.models import Region
+from rtcm.core.privacy import Purpose, consent_text
 from rtcm.core.ratelimit import rate_limited
 from rtcm.core.storage import stored_file_response
 
@@ -241,5 +242,6 @@ def consent(request, token):
     context = {
         "expert": expert,
         "can_give_consent": services.expert_can_give_consent(expert),
+        "consent_text": consent_text(Purpose.EXPERT_PROFILE).text,
     }
     return _private(render(request, "experts/consent.html", context, status=status))

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -86,7 +85,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_download(self, document: Document) -> str:
         return self._absolute(reverse("library:download", kwargs={"slug": document.slug}))
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))  # null unless searching
     def get_snippet(self, document: Document) -> str | None:
         query = self.context.get("query")
         return str(selectors.document_snippet(document, query)) if query else None

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from participants.models import (
     Answer,
     Attendance,
     Certificate,
+    Consent,
     Notification,
     Participant,
     Registration,
@@ -64,6 +66,14 @@ class ParticipantRegistrationInline(ReadOnlyInline):
         return super().get_queryset(request).filter(pk__in=_registrations_seen_by(request))
 
 
+class ConsentInline(ReadOnlyInline):
+    """What the person agreed to, in the words and version shown: proof, never edited."""
+
+    model = Consent
+    fields = ["purpose", "version", "language", "given_at", "withdrawn_at", "text"]
+    readonly_fields = fields
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
     # People registered for a training the person may view (``rtcm.core.access``).
@@ -78,8 +88,30 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     list_filter = ["gender", "organisation_type", "nationality", "preferred_language"]
     search_fields = ["given_name", "family_name", "email", "organisation"]
-    readonly_fields = ["consent_given_at", "created_at", "updated_at"]
-    inlines = [ParticipantRegistrationInline]
+    readonly_fields = [
+        "consent_given_at",
+        "erased_at",
+        "data_protection",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ParticipantRegistrationInline, ConsentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A person's registrations keep the reports' figures: a person is erased
+        # (anonymised) on request from the data-protection page, never deleted.
+        return False
+
+    @admin.display(description=_("data-protection request"))
+    def data_protection(self, participant):
+        if participant.erased_at is not None or participant.pk is None:
+            return "—"
+        url = reverse("staff:privacy") + "?" + urlencode({"email": participant.email})
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            gettext("Export or erase this person's data (managers)"),
+        )
 
     def get_queryset(self, request):
         people = super().get_queryset(request)

@@ -19,7 +19,7 @@ from courses.access import session_for_user_or_404, training_for_user_or_404
 from courses.models import Training
 from participants import selectors, services
 from participants.certificates import training_hours
-from participants.forms import RegistrationForm
+from participants.forms import OPTIONAL_CONSENT_FIELDS, RegistrationForm
 from participants.models import PERSON_FIELDS, Certificate, Participant, Registration
 from rtcm.core import filters as core_filters
 from rtcm.core.access import CHANGE, VIEW, object_for_user_or_404, scope_to_trainings
@@ -29,7 +29,24 @@ from rtcm.core.ratelimit import AnonRateThrottle, ScopedRateThrottle
 
 
 class RegistrationSubmitSerializer(serializers.ModelSerializer):
-    consent = serializers.BooleanField()
+    consent = serializers.BooleanField(
+        help_text="Required, true: the person agrees to the registration consent text "
+        "(its current version and words: the privacy notice, /privacy/). Recorded with "
+        "the version and the text in the request's language."
+    )
+    photo_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Optional: the person agrees to be photographed and filmed at trainings "
+        "(recorded for a new person; an address already known changes its choices from "
+        "its manage page).",
+    )
+    newsletter_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Optional: the person wants the center's newsletter by e-mail (recorded "
+        "like photo_consent).",
+    )
     answers = serializers.DictField(
         required=False,
         help_text="Answers to the training's questions, by question id: text, a choice, "
@@ -38,7 +55,7 @@ class RegistrationSubmitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [*PERSON_FIELDS, "consent", "answers"]
+        fields = [*PERSON_FIELDS, "consent", *OPTIONAL_CONSENT_FIELDS, "answers"]
         extra_kwargs = {"email": {"validators": []}}  # an existing person registers again
 
     def validate(self, attrs):
@@ -47,7 +64,9 @@ class RegistrationSubmitSerializer(serializers.ModelSerializer):
         Errors name the field; an answer's error is under ``answers.<question id>``.
         """
         training = self.context["training"]
-        data = {**self.initial_data, "consent": "on" if attrs.get("consent") else ""}
+        data = {**self.initial_data}
+        for name in ("consent", *OPTIONAL_CONSENT_FIELDS):
+            data[name] = "on" if attrs.get(name) else ""
         data.pop("answers", None)
         for question_id, value in (attrs.get("answers") or {}).items():
             if isinstance(value, bool):
@@ -61,7 +80,11 @@ class RegistrationSubmitSerializer(serializers.ModelSerializer):
                     for field, errors in form.errors.items()
                 }
             )
-        return {"person": form.person_data(), "answers": form.answers()}
+        return {
+            "person": form.person_data(),
+            "answers": form.answers(),
+            "consents": form.consents(),
+        }
 
 
 def _as_querydict(data: dict) -> QueryDict:
@@ -121,6 +144,7 @@ class RegistrationSubmitView(APIView):
             participant_data=serializer.validated_data["person"],
             answers=serializer.validated_data["answers"],
             source=Registration.Source.API,
+            consents=serializer.validated_data["consents"],
         )
         if registration is None or registration.manage_token is None:
             detail = _("This e-mail address is already known: the link goes to it only.")
@@ -263,8 +287,25 @@ class RegistrationViewSet(
 
 
 class AttendanceSerializer(serializers.Serializer):
-    registration = serializers.IntegerField()
-    present = serializers.BooleanField()
+    """One mark, or every confirmed person present at once."""
+
+    registration = serializers.IntegerField(required=False)
+    present = serializers.BooleanField(required=False)
+    all_present = serializers.BooleanField(
+        required=False, help_text="Mark every confirmed person present (no other field needed)."
+    )
+
+    def validate(self, data):
+        if data.get("all_present"):
+            return data
+        missing = {
+            name: self.fields[name].error_messages["required"]
+            for name in ("registration", "present")
+            if name not in data
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return data
 
 
 class AttendanceRowSerializer(serializers.ModelSerializer):
@@ -291,11 +332,12 @@ class SessionAttendanceView(APIView):
     @extend_schema(request=AttendanceSerializer, responses=AttendanceRowSerializer(many=True))
     def post(self, request, pk):
         session = session_for_user_or_404(request.user, pk, action=CHANGE)
-        if request.data.get("all_present") is True:
+        # Validated first, whatever the body: a list or a bare value is a 400, not a 500.
+        mark = AttendanceSerializer(data=request.data)
+        mark.is_valid(raise_exception=True)
+        if mark.validated_data.get("all_present"):
             services.attendance_mark_all_present(session=session, actor=request.user)
         else:
-            mark = AttendanceSerializer(data=request.data)
-            mark.is_valid(raise_exception=True)
             registration = get_object_or_404(
                 Registration, pk=mark.validated_data["registration"], training=session.training
             )
@@ -350,8 +392,11 @@ class CertificateVerificationSerializer(serializers.Serializer):
     about the person (no e-mail, no organisation)."""
 
     serial = serializers.CharField()
-    status = serializers.ChoiceField(choices=["valid", "revoked"])
-    name = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["valid", "revoked", "withdrawn"],
+        help_text="withdrawn: the holder had their data erased; the name is then empty.",
+    )
+    name = serializers.CharField(allow_blank=True)
     training = serializers.CharField(help_text="The training's title.")
     start_date = serializers.DateField()
     end_date = serializers.DateField()
@@ -374,10 +419,11 @@ class CertificateVerifyView(APIView):
         if certificate is None:
             raise NotFound("Unknown code: no certificate of ours has it.")
         training = certificate.registration.training
+        withdrawn = certificate.registration.participant.erased_at is not None
         data = {
             "serial": certificate.serial,
-            "status": certificate_status(certificate),
-            "name": certificate.registration.participant.full_name,
+            "status": "withdrawn" if withdrawn else certificate_status(certificate),
+            "name": "" if withdrawn else certificate.registration.participant.full_name,
             "training": training.title,
             "start_date": training.start_date,
             "end_date": training.end_date,

@@ -64,12 +64,15 @@ def verify_code(request, code):
         )
     else:
         facts = training_facts(certificate.registration.training)
+        # The holder had their data erased: the certificate stands withdrawn, unnamed.
+        withdrawn = certificate.registration.participant.erased_at is not None
         response = render(
             request,
             "participants/certificates/verify_result.html",
             {
                 "certificate": certificate,
-                "name": certificate.registration.participant.full_name,
+                "withdrawn": withdrawn,
+                "name": "" if withdrawn else certificate.registration.participant.full_name,
                 "training": certificate.registration.training,
                 "hours": plain_hours(facts.hours),
                 "form": VerifyForm(),

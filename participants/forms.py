@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import PERSON_FIELDS, Participant
 from participants.services.self_service import CONTACT_FIELDS
 from rtcm.core.forms import StyledFormMixin, clean_person_name, clean_phone_number, style_fields
+from rtcm.core.privacy import Purpose, consent_text
+
+# The optional consent checkboxes, by field name (the API's booleans have the same names).
+OPTIONAL_CONSENT_FIELDS = {
+    "photo_consent": Purpose.PHOTO,
+    "newsletter_consent": Purpose.NEWSLETTER,
+}
 
 
 class RegistrationForm(forms.Form):
@@ -14,12 +21,14 @@ class RegistrationForm(forms.Form):
     person), so the model's uniqueness checks must not turn it into a form error.
     """
 
+    # The texts and versions are ``rtcm.core.privacy``'s: what is recorded is what is shown.
     consent = forms.BooleanField(
-        label=_(
-            "I agree that the center stores these details to organise the training "
-            "and issue my certificate."
-        ),
+        label=consent_text(Purpose.REGISTRATION).text,
         error_messages={"required": _("Please give your consent to register.")},
+    )
+    photo_consent = forms.BooleanField(label=consent_text(Purpose.PHOTO).text, required=False)
+    newsletter_consent = forms.BooleanField(
+        label=consent_text(Purpose.NEWSLETTER).text, required=False
     )
 
     def __init__(self, *args, training=None, **kwargs):
@@ -35,12 +44,12 @@ class RegistrationForm(forms.Form):
                 "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
             },
         )
-        consent = self.fields.pop("consent")
+        consents = {name: self.fields.pop(name) for name in ("consent", *OPTIONAL_CONSENT_FIELDS)}
         self.fields.update(person_fields)
         self.questions = list(training.questions.all()) if training is not None else []
         for question in self.questions:
             self.fields[question_field_name(question)] = question_field(question)
-        self.fields["consent"] = consent
+        self.fields.update(consents)
         style_fields(self)
 
     def full_clean(self):
@@ -57,6 +66,18 @@ class RegistrationForm(forms.Form):
             question.pk: self.cleaned_data.get(question_field_name(question))
             for question in self.questions
         }
+
+    def consents(self) -> list[str]:
+        """The purposes the person agreed to: registration, and the optional boxes ticked."""
+        return [Purpose.REGISTRATION] + [
+            purpose
+            for name, purpose in OPTIONAL_CONSENT_FIELDS.items()
+            if self.cleaned_data.get(name)
+        ]
+
+    @property
+    def optional_consent_fields(self):
+        return [self[name] for name in OPTIONAL_CONSENT_FIELDS]
 
     def person_data(self) -> dict[str, object]:
         return {
@@ -136,6 +157,24 @@ class ContactDetailsForm(StyledFormMixin, forms.ModelForm):
         fields = CONTACT_FIELDS  # what participant_update_contact saves
 
     clean_phone = RegistrationForm.clean_phone
+
+
+class ConsentChoicesForm(forms.Form):
+    """The optional consents a person keeps or withdraws from their manage page."""
+
+    photo_consent = RegistrationForm.base_fields["photo_consent"]
+    newsletter_consent = RegistrationForm.base_fields["newsletter_consent"]
+
+    def purposes(self) -> list[str]:
+        return [
+            purpose
+            for name, purpose in OPTIONAL_CONSENT_FIELDS.items()
+            if self.cleaned_data.get(name)
+        ]
+
+    @classmethod
+    def initial_for(cls, active: set[str]) -> dict[str, bool]:
+        return {name: purpose in active for name, purpose in OPTIONAL_CONSENT_FIELDS.items()}
 
 
 class SignInRequestForm(forms.Form):

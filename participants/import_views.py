@@ -36,9 +36,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.access import training_for_user_or_404
 from courses.models import Training
 from participants import exports, imports, services
+from rtcm.core import audit
 from rtcm.core.access import CHANGE, VIEW, training_staff_required
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import StyledFormMixin, add_domain_error
+from rtcm.core.reauth import recent_authentication_required
 from rtcm.core.storage import content_disposition
 
 SESSION_KEY = "staff_io_import"
@@ -138,6 +140,7 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @coordinator_required
+@recent_authentication_required  # personal data: a recent sign-in (rtcm.core.reauth)
 @require_GET
 def training_export(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     """``format`` is ``xlsx`` or ``csv`` (the URL allows no other)."""
@@ -146,6 +149,7 @@ def training_export(request: HttpRequest, slug: str, format: str) -> HttpRespons
         content, content_type = exports.export_csv(training), exports.CSV_CONTENT_TYPE
     else:
         content, content_type = exports.export_xlsx(training), exports.XLSX_CONTENT_TYPE
+    audit.audit_event(request, audit.Kind.EXPORT, obj=training, summary=f"registrations.{format}")
     return _attachment(content, content_type, f"{training.slug}-registrations.{format}")
 
 

@@ -12,6 +12,7 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -28,7 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from courses.models import Session, Training, TrainingQuota
-from participants.models import Attendance, ManageToken, Registration, token_hash
+from participants.models import (
+    Answer,
+    Attendance,
+    ManageToken,
+    Participant,
+    Registration,
+    token_hash,
+)
 
 
 def training_confirmed(*, training: Training) -> QuerySet[Registration]:
@@ -106,9 +114,12 @@ def _center_totals() -> dict[str, int]:
 
 
 def participant_registrations(*, participant_id: int) -> QuerySet[Registration]:
-    """A person's registrations, newest training first, for "my trainings"."""
+    """A person's registrations, newest training first, for "my trainings" (none once
+    the person is erased: a session signed in before the erasure opens nothing)."""
     return (
-        Registration.objects.filter(participant_id=participant_id)
+        Registration.objects.filter(
+            participant_id=participant_id, participant__erased_at__isnull=True
+        )
         .select_related("training")
         .order_by("-training__start_date", "-pk")
     )
@@ -355,4 +366,49 @@ def certificate_get_by_code(*, code: str):
         Certificate.objects.select_related("registration__participant", "registration__training")
         .filter(code=normalized)
         .first()
+    )
+
+
+# --- retention (the RTCM_RETAIN_* settings; ``participants.services.retention``) --------
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def registrations_unattended_past_retention(*, today: dt.date | None = None) -> QuerySet:
+    """Registrations nobody attended that still hold answers, of trainings that ended
+    more than ``RTCM_RETAIN_UNATTENDED_REGISTRATIONS_DAYS`` days before ``today``.
+
+    Nobody attended: no session marked present — cancelled, not accepted, still
+    pending or waiting when the training ended, or confirmed and absent. A
+    training that ended exactly that many days ago is kept one more day. None
+    when the setting is 0.
+    """
+    days = settings.RTCM_RETAIN_UNATTENDED_REGISTRATIONS_DAYS
+    if not days:
+        return Registration.objects.none()
+    cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
+    attended = Attendance.objects.filter(registration=OuterRef("pk"), present=True)
+    answered = Answer.objects.filter(registration=OuterRef("pk"))
+    return Registration.objects.filter(Exists(answered), training__end_date__lt=cutoff).exclude(
+        Exists(attended)
+    )
+
+
+def participants_inactive_past_retention(*, today: dt.date | None = None) -> QuerySet:
+    """People not erased with no registration to a training that ended within the last
+    ``RTCM_RETAIN_INACTIVE_PARTICIPANTS_YEARS`` years (a training to come counts), on
+    record since before then. None when the setting is 0."""
+    years = settings.RTCM_RETAIN_INACTIVE_PARTICIPANTS_YEARS
+    if not years:
+        return Participant.objects.none()
+    cutoff = years_before(today or timezone.localdate(), years)
+    recent = Registration.objects.filter(participant=OuterRef("pk"), training__end_date__gte=cutoff)
+    return Participant.objects.filter(erased_at__isnull=True, created_at__date__lt=cutoff).exclude(
+        Exists(recent)
     )

@@ -32,6 +32,7 @@ from courses.models import Session, Training
 from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.models import Certificate, Registration
+from rtcm.core import audit
 from rtcm.core.access import CHANGE, VIEW, training_staff_required
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
@@ -121,6 +122,7 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
         },
     )
+    audit.audit_event(request, audit.Kind.DOWNLOAD, obj=session, summary="sign-in sheet")
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         f"sign-in-{session.pk}.pdf", as_attachment=False
@@ -248,4 +250,5 @@ def certificate_pdf(request: HttpRequest, slug: str, pk: int) -> FileResponse:
         pk=pk,
         registration__training=training,
     )
+    audit.audit_event(request, audit.Kind.DOWNLOAD, obj=certificate, summary="certificate PDF")
     return certificate_file_response(certificate)

@@ -57,6 +57,15 @@ def trainings_release_quotas() -> int:
     return trainings_release_due_quotas()
 
 
+@shared_task
+def participants_apply_retention() -> dict[str, int]:
+    """Beat: the retention rules (``RTCM_RETAIN_*``): answers of unattended registrations
+    deleted, inactive people anonymised. Safe to run twice."""
+    from participants.services import participants_apply_retention as apply_retention
+
+    return apply_retention()
+
+
 @shared_task(bind=True, max_retries=5, acks_late=True)
 def send_sign_in_link(self, link_id: int, token: str) -> str:
     """Send the logged e-mail of a one-time "my trainings" link, once.

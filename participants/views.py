@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,15 +15,20 @@ from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.forms import (
     CancelForm,
+    ConsentChoicesForm,
     ContactDetailsForm,
     RegistrationForm,
     SignInRequestForm,
 )
-from participants.models import Certificate, ManageToken, Registration
+from participants.models import Certificate, ManageToken, Participant, Registration
 from participants.panels import registration_panels_render
+from rtcm.core import privacy
+from rtcm.core.audit import audit_event
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
+from rtcm.core.models import AuditEvent
 from rtcm.core.ratelimit import rate_limit
+from rtcm.core.storage import content_disposition
 
 SESSION_PARTICIPANT = "rtcm_participant_id"
 
@@ -57,6 +62,7 @@ def register(request, slug):
                 participant_data=form.person_data(),
                 answers=form.answers(),
                 source=Registration.Source.WEB,
+                consents=form.consents(),
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -103,7 +109,8 @@ def manage(request, token):
     action = request.POST.get("action") if request.method == "POST" else None
     # Only a link that reached the person's inbox shows or changes their details.
     contact_allowed = registration.manage_link_emailed
-    if action == "contact" and not contact_allowed:
+    # The person's consents are theirs as their contact details are: the same rule.
+    if action in ("contact", "consent") and not contact_allowed:
         raise PermissionDenied
     cancel_form = CancelForm(request.POST if action == "cancel" else None)
     contact_form = ContactDetailsForm(
@@ -122,6 +129,19 @@ def manage(request, token):
             participant=registration.participant, data=contact_form.cleaned_data
         )
         messages.success(request, _("Your contact details are updated."))
+        return redirect(registration.get_absolute_url())
+    active_consents = (
+        privacy.consents_active(registration.participant.consents) if contact_allowed else set()
+    )
+    consent_form = ConsentChoicesForm(
+        request.POST if action == "consent" else None,
+        initial=ConsentChoicesForm.initial_for(active_consents),
+    )
+    if action == "consent" and consent_form.is_valid():
+        services.participant_set_consents(
+            participant=registration.participant, purposes=consent_form.purposes()
+        )
+        messages.success(request, _("Your choices are saved."))
         return redirect(registration.get_absolute_url())
     # The panels of the apps above (library materials, trainer ratings) may handle
     # their own POST actions and answer with a redirect.
@@ -142,6 +162,7 @@ def manage(request, token):
         "certificate_ready": _certificate_ready(certificate),
         "cancel_form": cancel_form,
         "contact_form": contact_form,
+        "consent_form": consent_form,
         "panels": panels.html,
         "confirming_cancel": request.GET.get("cancel") == "1" or bool(cancel_form.errors),
         "contact_allowed": contact_allowed,
@@ -229,3 +250,47 @@ def sign_out(request):
     request.session.cycle_key()
     messages.info(request, _("You are signed out."))
     return redirect(reverse("participants:my_trainings"))
+
+
+def _personal_data_response(request, participant) -> HttpResponse:
+    audit_event(
+        request,
+        AuditEvent.Kind.EXPORT,
+        summary="Personal data export by the person",
+        obj=participant,
+    )
+    response = HttpResponse(
+        services.participant_data_export(participant), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition("my-data.zip")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_GET
+def data_export(request, token):
+    """The person's data as a ZIP (``participant_data_export``), from a manage link that
+    reached their inbox; the link shown at once after a first registration proves none."""
+    registration = selectors.registration_get_by_token(token=token)
+    if registration is None or registration.participant.erased_at is not None:
+        raise Http404
+    if not registration.manage_link_emailed:
+        raise PermissionDenied
+    return _personal_data_response(request, registration.participant)
+
+
+@never_cache
+@require_GET
+def my_data_export(request):
+    """The same ZIP for a person signed in to "my trainings" by a one-time e-mailed link."""
+    participant_id = request.session.get(SESSION_PARTICIPANT)
+    participant = (
+        Participant.objects.filter(pk=participant_id, erased_at__isnull=True).first()
+        if participant_id is not None
+        else None
+    )
+    if participant is None:
+        return redirect("participants:my_trainings")
+    return _personal_data_response(request, participant)

@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    # The staff's second factor: authenticator apps (TOTP), recovery codes (static).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -104,6 +108,7 @@ INSTALLED_APPS = [
     "rtcm.demo",
     "rtcm.reports",
     "axes",  # the sign-in lockout (its own tables); see "Staff accounts" below
+    "auditlog",  # the audit log's record of row changes; see "Audit log" below
 ]
 
 MIDDLEWARE = [
@@ -114,6 +119,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed its two-factor code (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # Who changed a tracked row and from where (the audit log; rtcm.core.audit).
+    "rtcm.core.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -121,6 +130,8 @@ MIDDLEWARE = [
     # NUL and control characters, over-deep JSON: 404/400 before any view reads them
     # (the middleware above only wrap the request lazily, and so add their headers).
     "rtcm.core.middleware.BadInputMiddleware",
+    # A staff session without its second factor reaches only the enrolment / confirm page.
+    "rtcm.core.two_factor.StaffTwoFactorMiddleware",
     # Last, as django-axes asks: turns its lockout into the "locked" answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,6 +213,53 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 # A sign-in lasts this many hours (Django's default is two weeks); the same holds for
 # the session of a participant who signed in by link.
 SESSION_COOKIE_AGE = env.int("RTCM_SESSION_HOURS", default=8) * 3600
+# The staff's second factor (rtcm.core.two_factor): "required" (staff must set up an
+# authenticator app before anything else), "optional" (offered; asked at sign-in of
+# those who set it up) or "off". Required with debug off, optional with debug on.
+RTCM_STAFF_2FA = env.str("RTCM_STAFF_2FA", default="optional" if DEBUG else "required")
+if RTCM_STAFF_2FA not in ("required", "optional", "off"):
+    raise ImproperlyConfigured("RTCM_STAFF_2FA must be 'required', 'optional' or 'off'.")
+# The name authenticator apps show for RTCM's entry.
+OTP_TOTP_ISSUER = env.str("RTCM_TOTP_ISSUER", default="RTCM")
+# Sensitive actions (exports of personal data, API token creation, role changes) ask for
+# the password (and code) again when the last sign-in is older than this (rtcm.core.reauth).
+RTCM_REAUTH_MINUTES = env.int("RTCM_REAUTH_MINUTES", default=15)
+
+# --- Audit log ---------------------------------------------------------------
+# Who did what, when, from where (rtcm.core.audit): django-auditlog records every create,
+# change and delete of these models (with the changed fields), and AuditEvent the rest
+# (sign-ins, failed sign-ins, sign-outs, exports and downloads, tokens). The address is
+# rtcm.core.ratelimit.client_address's. Secrets never enter a diff: passwords and
+# last_login are left out, and no token model is tracked.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "courses.training",
+        "exclude_fields": ["updated_at"],
+        "m2m_fields": ["coordinators", "modules", "target_regions"],
+    },
+    {"model": "courses.session", "m2m_fields": ["trainers"]},
+    {"model": "participants.participant", "exclude_fields": ["updated_at"]},
+    {"model": "participants.registration"},
+    {"model": "participants.certificate"},
+    {"model": "experts.expert", "exclude_fields": ["updated_at"], "m2m_fields": ["expertise"]},
+    {
+        "model": "library.document",
+        "exclude_fields": ["extracted_text", "download_count", "updated_at"],
+        "m2m_fields": ["topics", "trainings"],
+    },
+    {
+        "model": "auth.user",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+    {"model": "auth.group", "m2m_fields": ["permissions"]},
+)
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # loading fixtures is no staff action
+AUDITLOG_CID_HEADER = None  # no correlation id taken from what a client sends
+# Audit log rows (changes and events) older than this many days are deleted each night.
+RTCM_AUDIT_RETENTION_DAYS = env.int("RTCM_AUDIT_RETENTION_DAYS", default=730)
+if RTCM_AUDIT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("RTCM_AUDIT_RETENTION_DAYS must be 1 or more.")
 
 # --- Languages -------------------------------------------------------------
 # The working languages of the center's three regions. Arabic is right-to-left:
@@ -346,6 +404,19 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-activity-report": {
         "task": "rtcm.reports.tasks.monthly_activity_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "audit-log-prune": {
+        "task": "rtcm.core.tasks.audit_log_prune",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # The retention rules (RTCM_RETAIN_*), nightly.
+    "retention-participants": {
+        "task": "participants.tasks.participants_apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "retention-experts": {
+        "task": "experts.tasks.experts_apply_retention",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 # Who receives the monthly activity report; empty: the active users of the manager group.
@@ -515,3 +586,24 @@ RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES = env.int(
 RTCM_LIBRARY_EXTRACTION_SECONDS = env.int("RTCM_LIBRARY_EXTRACTION_SECONDS", default=60)
 # Applications to the expert network one client (IP address) may send per hour.
 RTCM_EXPERT_APPLY_RATE_PER_HOUR = env.int("RTCM_EXPERT_APPLY_RATE_PER_HOUR", default=20)
+
+# --- Privacy ----------------------------------------------------------------
+# Who the privacy notice (/privacy/) names as responsible for personal data, and the
+# address that answers data-protection requests (access, correction, erasure).
+RTCM_PRIVACY_CONTROLLER = env.str("RTCM_PRIVACY_CONTROLLER", default=CENTER_NAME)
+RTCM_PRIVACY_CONTACT_EMAIL = env.str("RTCM_PRIVACY_CONTACT_EMAIL", default="privacy@rtcm.local")
+# Retention, applied nightly by beat (0 turns a rule off):
+# declined expert applications are erased (CV and photo deleted) this many days after
+# the decision;
+RTCM_RETAIN_DECLINED_EXPERTS_DAYS = env.int("RTCM_RETAIN_DECLINED_EXPERTS_DAYS", default=365)
+# the answers of registrations not attended (cancelled, not accepted, or confirmed but
+# never present) are deleted this many days after their training ended (the rows stay
+# for the counts);
+RTCM_RETAIN_UNATTENDED_REGISTRATIONS_DAYS = env.int(
+    "RTCM_RETAIN_UNATTENDED_REGISTRATIONS_DAYS", default=730
+)
+# participants with no registration to a training that ended within this many years
+# are anonymised (their registrations stay as anonymous counts).
+RTCM_RETAIN_INACTIVE_PARTICIPANTS_YEARS = env.int(
+    "RTCM_RETAIN_INACTIVE_PARTICIPANTS_YEARS", default=5
+)

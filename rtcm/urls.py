@@ -4,10 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from participants import views as participant_views
 from rtcm import views
+from rtcm.core import security_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("privacy/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The registration form is participants' page under the catalogue's public URL.
     path(
@@ -23,9 +25,21 @@ urlpatterns = [
     path("staff/", include("rtcm.staff.urls")),
     # Core's job pages, in the staff area: their breadcrumb starts at the dashboard.
     path("staff/jobs/", include("rtcm.core.job_urls"), {"home_url_name": "staff:dashboard"}),
+    # Core's account-security pages (two-factor, re-authentication), in the staff area.
+    path(
+        "staff/security/",
+        include("rtcm.core.security_urls"),
+        {"home_url_name": "staff:dashboard"},
+    ),
     path("staff/reports/", include("rtcm.reports.urls")),
     path("staff/experts/", include("experts.staff_urls")),
     path("staff/trainings/", include("participants.import_urls")),
+    # Before the admin's own: its "view on site" jump only where the model's admin offers
+    # it (a registration's page is its private manage link; no name: admin:view_on_site).
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(security_views.admin_view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rtcm.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

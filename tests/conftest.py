@@ -106,6 +106,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _staff_two_factor_optional(settings):
+    """Tests sign staff in with ``force_login`` (no code): the second factor is offered,
+    not required, unless a test sets ``RTCM_STAFF_2FA = "required"`` (tests/security/)."""
+    settings.RTCM_STAFF_2FA = "optional"
+
+
+@pytest.fixture(autouse=True)
 def _media_and_mail(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://rtcm.example.org"

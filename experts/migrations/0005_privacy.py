@@ -2,6 +2,60 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import translation
+
+# The application form's consent label before consent records existed (issue 12).
+LEGACY_TEXT = (
+    "I agree that the center keeps these details to review my application and, once "
+    "it is accepted, shows a public profile in the expert directory: my name, photo, "
+    "position, organisation, country, expertise, languages and biography — never my "
+    "e-mail, phone or CV. I can withdraw this consent at any time."
+)
+
+
+def legacy_consents(apps, schema_editor):
+    """Consent records, version "legacy", from the two time stamps an expert kept:
+
+    - consenting now: a record given at ``public_profile_consent_at``;
+    - withdrawn (``public_profile_consent_withdrawn_at``): a record of the consent
+      withdrawn then; when it was given is no longer known, so it reads as given
+      when the expert was recorded (applications required it);
+    in the expert's language of e-mails (without a translation, the English).
+    """
+    Expert = apps.get_model("experts", "Expert")
+    ExpertConsent = apps.get_model("experts", "ExpertConsent")
+    texts = {}
+    records = []
+    experts = Expert.objects.exclude(
+        public_profile_consent_at__isnull=True, public_profile_consent_withdrawn_at__isnull=True
+    ).values_list(
+        "pk",
+        "public_profile_consent_at",
+        "public_profile_consent_withdrawn_at",
+        "created_at",
+        "correspondence_language",
+    )
+    for pk, given_at, withdrawn_at, created_at, language in experts.order_by("pk").iterator():
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = translation.gettext(LEGACY_TEXT)
+        common = {
+            "expert_id": pk,
+            "purpose": "expert_profile",
+            "version": "legacy",
+            "text": texts[language],
+            "language": language,
+        }
+        if withdrawn_at is not None:
+            earlier = min(created_at, withdrawn_at)
+            records.append(ExpertConsent(given_at=earlier, withdrawn_at=withdrawn_at, **common))
+        if given_at is not None:
+            records.append(ExpertConsent(given_at=given_at, **common))
+    ExpertConsent.objects.bulk_create(records, batch_size=2000)
+
+
+def remove_legacy_consents(apps, schema_editor):
+    apps.get_model("experts", "ExpertConsent").objects.filter(version="legacy").delete()
 
 
 class Migration(migrations.Migration):
@@ -26,7 +80,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(max_length=10, verbose_name='language')),
                 ('given_at', models.DateTimeField(verbose_name='given at')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn at')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='experts.expert', verbose_name='expert')),
+                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consent_records', to='experts.expert', verbose_name='expert')),
             ],
             options={
                 'verbose_name': 'consent',
@@ -36,4 +90,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['expert', 'purpose'], name='experts_exp_expert__b81259_idx')],
             },
         ),
+        migrations.RunPython(legacy_consents, remove_legacy_consents),
     ]

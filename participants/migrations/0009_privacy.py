@@ -2,6 +2,47 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.utils import translation
+
+# The registration form's consent label before consent records existed (issue 12):
+# what every participant on record agreed to when they registered.
+LEGACY_TEXT = (
+    "I agree that the center stores these details to organise the training "
+    "and issue my certificate."
+)
+
+
+def legacy_consents(apps, schema_editor):
+    """A registration consent, version "legacy", for each person on record: given at
+    ``consent_given_at``, in the words of the form then, in their preferred language
+    (the form opened in it; without a translation the form showed the English)."""
+    Participant = apps.get_model("participants", "Participant")
+    Consent = apps.get_model("participants", "Consent")
+    texts = {}
+    batch = []
+    people = Participant.objects.values_list("pk", "consent_given_at", "preferred_language")
+    for pk, given_at, language in people.order_by("pk").iterator(chunk_size=2000):
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = translation.gettext(LEGACY_TEXT)
+        batch.append(
+            Consent(
+                participant_id=pk,
+                purpose="registration",
+                version="legacy",
+                text=texts[language],
+                language=language,
+                given_at=given_at,
+            )
+        )
+        if len(batch) >= 2000:
+            Consent.objects.bulk_create(batch)
+            batch = []
+    Consent.objects.bulk_create(batch)
+
+
+def remove_legacy_consents(apps, schema_editor):
+    apps.get_model("participants", "Consent").objects.filter(version="legacy").delete()
 
 
 class Migration(migrations.Migration):
@@ -36,4 +77,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['participant', 'purpose'], name='participant_partici_2138ee_idx')],
             },
         ),
+        migrations.RunPython(legacy_consents, remove_legacy_consents),
     ]

@@ -4,8 +4,12 @@
 - ``registrations``: submit, approve, reject, cancel, staff moves, waiting lists;
 - ``notifications``: the logged e-mails to a person, and the reminders;
 - ``self_service``: a person's own contact details and sign-in links;
+- ``consents``: the consents a person gives at registration and changes later
+  (texts, versions and the give/withdraw rule: ``rtcm.core.privacy``);
 - ``attendance``: marking people present or absent;
 - ``certificates``: eligibility, serials, PDFs, revocation, the bulk jobs;
+- ``privacy``: a person's data export and erasure;
+- ``retention``: the nightly retention rules (``RTCM_RETAIN_*``);
 - ``imports``: registering the rows of a checked import file, all or none
   (reading and checking the file: ``participants.imports``).
 
@@ -26,8 +30,18 @@ from participants.services.certificates import (
     certificates_zip_for_training,
     registration_decide_certificate,
 )
+from participants.services.consents import (
+    PARTICIPANT_OPTIONAL_PURPOSES,
+    participant_record_consents,
+    participant_set_consents,
+)
 from participants.services.imports import registrations_import
 from participants.services.notifications import notification_queue, registrations_queue_reminders
+from participants.services.privacy import (
+    AlreadyErased,
+    participant_data_export,
+    participant_erase,
+)
 from participants.services.registrations import (
     participant_get_or_create,
     registration_approve,
@@ -42,6 +56,7 @@ from participants.services.registrations import (
     training_release_quotas,
     trainings_release_due_quotas,
 )
+from participants.services.retention import participants_apply_retention
 from participants.services.seats import SeatMap
 from participants.services.self_service import (
     CONTACT_FIELDS,
@@ -54,8 +69,10 @@ from participants.services.self_service import (
 
 __all__ = [
     "CONTACT_FIELDS",
+    "PARTICIPANT_OPTIONAL_PURPOSES",
     "SIGN_IN_LINKS_PER_HOUR",
     "SIGN_IN_LINK_LIFETIME",
+    "AlreadyErased",
     "SeatMap",
     "attendance_mark",
     "attendance_mark_all_present",
@@ -66,10 +83,15 @@ __all__ = [
     "certificates_issue_for_training",
     "certificates_zip_for_training",
     "notification_queue",
+    "participant_data_export",
+    "participant_erase",
     "participant_get_or_create",
+    "participant_record_consents",
     "participant_request_sign_in",
+    "participant_set_consents",
     "participant_sign_in",
     "participant_update_contact",
+    "participants_apply_retention",
     "registration_approve",
     "registration_can_cancel",
     "registration_cancel",

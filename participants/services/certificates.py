@@ -73,14 +73,22 @@ def certificates_ensure_for_training(*, training: Training) -> list[int]:
         eligibility = selectors.training_certificate_eligibility(training=training)
         eligible_ids = [pk for pk, e in eligibility.items() if e.eligible]
         missing = list(
-            Registration.objects.filter(pk__in=eligible_ids, certificate__isnull=True)
+            Registration.objects.filter(
+                pk__in=eligible_ids,
+                certificate__isnull=True,
+                participant__erased_at__isnull=True,
+            )
             .select_related("participant")
             .order_by("participant__family_name", "participant__given_name", "pk")
         )
         if missing:
             _new_certificates(missing)
     return list(
-        Certificate.objects.filter(registration__training=training, pdf="")
+        Certificate.objects.filter(
+            registration__training=training,
+            pdf="",
+            registration__participant__erased_at__isnull=True,  # erased: the file stays gone
+        )
         .order_by("number")
         .values_list("pk", flat=True)
     )
@@ -126,8 +134,8 @@ def certificate_render(*, certificate_id: int, force: bool = False, facts=None) 
     certificate = Certificate.objects.select_related(
         "registration__participant", "registration__training"
     ).get(pk=certificate_id)
-    if certificate.pdf and not force:
-        return False
+    if (certificate.pdf and not force) or certificate.registration.participant.erased_at:
+        return False  # an erased person's certificate is withdrawn: never rendered again
     content = certificate_pdf(certificate, facts)
     storage = certificate.pdf.storage
     name = storage.save(certificate_pdf_path(certificate, "certificate.pdf"), ContentFile(content))

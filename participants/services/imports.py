@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Training
 from participants.imports import ImportFileError, ImportPreview
-from participants.models import Registration
+from participants.models import Consent, Registration
 from participants.services.registrations import registration_submit
 from rtcm.core.errors import DomainError
 
@@ -51,6 +51,9 @@ def registrations_import(
                     source=Registration.Source.IMPORT,
                     actor=actor,
                     enforce_window=False,
+                    # Partner agencies send lists they collected consent for: the
+                    # record says so (``participants.services.consents``).
+                    consents=[Consent.Purpose.REGISTRATION],
                 )
             except (DomainError, ValidationError) as error:
                 message = (

@@ -15,6 +15,7 @@ seat can go to (see ``seats`` for the quota rules).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,12 +28,14 @@ from participants import selectors
 from participants.models import (
     PERSON_FIELDS,
     Answer,
+    Consent,
     ManageToken,
     Notification,
     Participant,
     Registration,
     RegistrationEvent,
 )
+from participants.services.consents import participant_record_consents
 from participants.services.notifications import notification_queue
 from participants.services.seats import SeatMap, _lock_registration, _lock_training, _seat_map
 from participants.services.self_service import participant_request_sign_in
@@ -162,6 +165,7 @@ def registration_submit(
     source: str = Registration.Source.WEB,
     actor: AbstractBaseUser | None = None,
     enforce_window: bool = True,
+    consents: Iterable[str] = (),
 ) -> Registration:
     """Register a person for a training.
 
@@ -179,6 +183,13 @@ def registration_submit(
     the registration, not the contact details: see ``ManageToken.emailed``).
     For an address already known, ``manage_token`` is None: the person's record
     is left as it is, and the link goes only by the e-mail queued here.
+
+    ``consents`` are the purposes the person agreed to on this submission
+    (``participants.services.consents``): the registration consent is recorded
+    for each registration (as collected by the sending agency for an import);
+    optional ones (photos, newsletter) only for a new person — for an address
+    already known they would change the person's choices, which only a link from
+    their inbox may do (the manage page).
     """
     actor_kind = Actor.STAFF if actor is not None else Actor.PARTICIPANT
     with transaction.atomic():
@@ -224,6 +235,14 @@ def registration_submit(
                 registration, _seat_map(training), actor_kind=actor_kind, actor=actor
             )
         _save_answers(registration, answers or {})
+        consents = list(consents)
+        if not is_new:
+            consents = [purpose for purpose in consents if purpose == Consent.Purpose.REGISTRATION]
+        participant_record_consents(
+            participant=participant,
+            purposes=consents,
+            by_agency=source == Registration.Source.IMPORT,
+        )
         registration.manage_token = None
         if is_new:
             registration.manage_token = ManageToken.objects.issue(
@@ -239,6 +258,7 @@ def registration_submit_public(
     participant_data: dict[str, Any],
     answers: dict[int, Any] | None = None,
     source: str = Registration.Source.WEB,
+    consents: Iterable[str] = (),
 ) -> Registration | None:
     """``registration_submit`` for anyone on the web (the form, the API).
 
@@ -249,7 +269,11 @@ def registration_submit_public(
     """
     try:
         return registration_submit(
-            training=training, participant_data=participant_data, answers=answers, source=source
+            training=training,
+            participant_data=participant_data,
+            answers=answers,
+            source=source,
+            consents=consents,
         )
     except AlreadyRegistered:
         participant_request_sign_in(email=participant_data["email"])

@@ -30,7 +30,7 @@ from functools import wraps
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.signals import request_started
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -167,7 +167,9 @@ def object_for_user_or_404(
     visible = scope_to_trainings(user, queryset, action=VIEW, path=path, readers=readers)
     try:
         row = visible.get(**lookup)
-    except queryset.model.DoesNotExist:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        # A key of the wrong shape (``abc`` for an id) names no row either, as in
+        # DRF's ``get_object_or_404``; the database never sees it.
         raise Http404 from None
     if action == CHANGE and not (
         scope_to_trainings(user, queryset, action=CHANGE, path=path, readers=readers)

@@ -1,10 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
 from rtcm.core.models import CountryRegion, Region
+from rtcm.core.reauth import authentication_is_recent, reauthentication_redirect
+from rtcm.core.two_factor import StaffAuthenticationForm
 
 _REFUSAL = "_rtcm_service_refusal"
 
@@ -96,3 +106,112 @@ class CountryRegionAdmin(admin.ModelAdmin):
     list_filter = ["region"]
     search_fields = ["country"]
     list_select_related = ["region"]
+
+
+# --- staff accounts: the sign-in with its second factor, re-authentication -------------
+# The admin's sign-in asks for the two-factor code of those who have an authenticator
+# (rtcm.core.two_factor). Creating an API token and changing roles (a user's groups,
+# staff and superuser flags, permissions, password; any group) need a recent sign-in
+# (rtcm.core.reauth): these admins are Django's and DRF's, re-registered with that check.
+
+admin.site.login_form = StaffAuthenticationForm
+admin.site.login_template = "core/admin_login.html"
+
+ROLE_FIELDS = ("groups", "is_staff", "is_superuser", "user_permissions")
+NOT_SAVED = _("Nothing was saved: confirm your password, then make the change again.")
+
+
+def _stale(request) -> bool:
+    return request.method == "POST" and not authentication_is_recent(request)
+
+
+def _refuse_until_confirmed(request, next_url: str | None = None):
+    messages.warning(request, NOT_SAVED)
+    return reauthentication_redirect(request, next_url)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class RTCMUserAdmin(UserAdmin):
+    def _changes_roles(self, request, object_id) -> bool:
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            return False  # the admin answers that itself
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj
+        )
+        return any(name in form.changed_data for name in ROLE_FIELDS if name in form.fields)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if _stale(request) and self._changes_roles(request, object_id):
+            return _refuse_until_confirmed(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def user_change_password(self, request, id, form_url=""):
+        if _stale(request):
+            return _refuse_until_confirmed(request)
+        return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RTCMGroupAdmin(GroupAdmin):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if _stale(request):
+            return _refuse_until_confirmed(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if _stale(request):
+            return _refuse_until_confirmed(request)
+        return super().delete_view(request, object_id, extra_context)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class RTCMTokenAdmin(TokenAdmin):
+    """Adding a token (a credential that skips the sign-in) needs a recent sign-in,
+    asked before the form is shown."""
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not authentication_is_recent(request):
+            return reauthentication_redirect(request)
+        return super().add_view(request, form_url, extra_context)
+
+
+# django-otp's own admins show the devices' keys and QR codes: superusers see here who
+# has a second factor, and remove one (after a recent sign-in) for a colleague who lost
+# their phone; the keys, the codes and the adding stay with the person (/staff/security/).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+class _DeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = fields
+    actions = None  # one at a time, through delete_view and its re-authentication
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if _stale(request):
+            return _refuse_until_confirmed(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(TOTPDevice, _DeviceAdmin)
+admin.site.register(StaticDevice, _DeviceAdmin)

@@ -48,7 +48,10 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 class JobSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null once the account that started the job is deleted (SET_NULL).
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     percent = serializers.IntegerField(read_only=True)
     download = serializers.SerializerMethodField(
         help_text="The staff page that downloads the result file (once the job succeeded)."

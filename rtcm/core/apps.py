@@ -34,3 +34,25 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             _apply_role_permissions, sender=self, dispatch_uid="core-role-permissions"
         )
+        # Their sign-in receivers: the time of the sign-in, whether the person has a
+        # second factor (both kept with the session).
+        from rtcm.core import reauth, two_factor  # noqa: F401
+
+        _connect_audit_receivers()
+
+
+def _connect_audit_receivers() -> None:
+    """Sign-ins, failed sign-ins, sign-outs and API tokens go to the audit log."""
+    from django.contrib.auth import signals as auth_signals
+    from django.db.models.signals import post_save
+
+    from rtcm.core import audit
+
+    auth_signals.user_logged_in.connect(audit.on_signed_in, dispatch_uid="audit-sign-in")
+    auth_signals.user_logged_out.connect(audit.on_signed_out, dispatch_uid="audit-sign-out")
+    auth_signals.user_login_failed.connect(
+        audit.on_sign_in_failed, dispatch_uid="audit-sign-in-failed"
+    )
+    # The admin saves tokens through its proxy model, whose saves name the proxy.
+    for sender in ("authtoken.Token", "authtoken.TokenProxy"):
+        post_save.connect(audit.on_token_saved, sender=sender, dispatch_uid=f"audit-{sender}")

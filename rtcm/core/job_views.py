@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from rtcm.core import audit
 from rtcm.core.access import staff_required
 from rtcm.core.jobs import jobs_for_user
 from rtcm.core.models import Job
@@ -65,6 +66,7 @@ def job_detail(request: HttpRequest, pk: int, home_url_name: str | None = None) 
 @require_GET
 def job_download(request: HttpRequest, pk: int, home_url_name: str | None = None) -> FileResponse:
     job = _job_or_404(request, pk)
+    audit.audit_event(request, audit.Kind.DOWNLOAD, obj=job, summary=job.result_name)
     return stored_file_response(
         job.result_file, filename=job.result_name or PurePosixPath(job.result_file.name).name
     )

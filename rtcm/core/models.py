@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -188,3 +189,48 @@ class ConsentRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class AuditEvent(models.Model):
+    """One staff action that changes no tracked row: a sign-in (or a failed one), a sign-out,
+    an export or download of personal data, a token made.
+
+    Changes of rows are django-auditlog's ``LogEntry``; the two together are the audit
+    log (``rtcm.core.audit`` writes, scrubs and prunes both). ``actor_label`` keeps the
+    user name as it was (and the name tried, for a failed sign-in), so the row still
+    says who once the account is gone.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        EXPORT = "export", _("Data exported")
+        DOWNLOAD = "download", _("File downloaded")
+        TOKEN_CREATED = "token_created", _("API token created")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_label = models.CharField(_("user name"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    summary = models.CharField(_("what"), max_length=300, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="auditevent_object")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.actor_label or '—'} ({self.at:%Y-%m-%d %H:%M})"

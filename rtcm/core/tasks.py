@@ -1,11 +1,12 @@
-"""Task bases for the whole house (core imports no app)."""
+"""Task bases for the whole house (core imports no app), and core's own beat tasks."""
 
 from __future__ import annotations
 
+from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import TaskPredicate
 
-from rtcm.core import jobs
+from rtcm.core import audit, jobs
 
 
 class JobTask(DjangoTask):
@@ -30,3 +31,9 @@ class JobTask(DjangoTask):
             if job_id is not None:
                 jobs.job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
             raise
+
+
+@shared_task
+def audit_log_prune() -> list[int]:
+    """Beat: delete the audit log's rows older than ``RTCM_AUDIT_RETENTION_DAYS``."""
+    return list(audit.audit_log_prune())

@@ -12,9 +12,11 @@ from rest_framework.views import APIView
 
 from courses.models import Training
 from rtcm.core.permissions import IsStaff
+from rtcm.core.reauth import api_recent_authentication_check
 from rtcm.reports.render import FORMATS
 from rtcm.reports.services import (
     KINDS,
+    PERSONAL_DATA_KINDS,
     report_access,
     report_kinds_for,
     report_request_validate,
@@ -60,6 +62,8 @@ class ReportCreateView(APIView):
         report_request = report_request_validate(serializer.validated_data)
         if not report_access(request.user, report_request):
             raise PermissionDenied
+        if report_request.kind in PERSONAL_DATA_KINDS:
+            api_recent_authentication_check(request)  # 403 naming re-authentication
         job = report_start(request=report_request, user=request.user)
         return Response(
             {"job": job.pk, "url": reverse("job-detail", args=[job.pk])},

@@ -29,6 +29,9 @@ from rtcm.reports.render import FORMATS, render_report
 
 REPORT_JOB = "report"
 KINDS = ("training", "activity", "coverage")
+# The kinds that list people by name (a training's participants, trainers, certificates):
+# starting one needs a recent sign-in (rtcm.core.reauth); the others are counts.
+PERSONAL_DATA_KINDS = ("training",)
 # The request's fields, as the page, the API and a job's params name them.
 FIELDS = ("kind", "format", "training", "start", "end", "region", "topic", "training_format")
 

@@ -15,8 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from rtcm.core.access import staff_required
 from rtcm.core.jobs import jobs_for_user
+from rtcm.core.reauth import authentication_is_recent, reauthentication_redirect
 from rtcm.reports.forms import ReportForm
-from rtcm.reports.services import REPORT_JOB, report_kinds_for, report_start
+from rtcm.reports.services import (
+    PERSONAL_DATA_KINDS,
+    REPORT_JOB,
+    report_kinds_for,
+    report_start,
+)
 
 RECENT_JOBS = 10
 
@@ -29,6 +35,10 @@ def index(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        if form.report_request.kind in PERSONAL_DATA_KINDS and not authentication_is_recent(
+            request
+        ):
+            return reauthentication_redirect(request)
         job = report_start(request=form.report_request, user=request.user)
         return redirect("jobs:detail", pk=job.pk)
     recent = list(jobs_for_user(user=request.user).filter(kind=REPORT_JOB)[:RECENT_JOBS])

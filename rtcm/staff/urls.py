@@ -6,11 +6,17 @@ names (``staff:attendance_sheet`` …) while the namespace is declared at the to
 
 from django.urls import include, path
 
-from rtcm.staff import views
+from rtcm.staff import audit, privacy, views
 
 app_name = "staff"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # Data-protection requests (managers): look up, export, erase.
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("privacy/export/", privacy.privacy_export, name="privacy_export"),
+    path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),
+    # The audit log (managers): who did what, when, from where.
+    path("audit/", audit.audit_log, name="audit"),
     path("", include("participants.staff_urls")),
 ]

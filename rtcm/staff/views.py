@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET
 
 from courses import selectors as course_selectors
 from participants import selectors
-from rtcm.core.access import VIEW, scope_to_trainings, staff_required
+from rtcm.core.access import VIEW, scope_to_trainings, staff_required, user_has_role
+from rtcm.core.roles import MANAGER
 
 PENDING_LIST_LENGTH = 20
 
@@ -91,5 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "pending_count": pending.count(),
         "pending": list(pending[:PENDING_LIST_LENGTH]),
         "trainings": list(selectors.training_list_staff_current()),
+        "may_read_audit_log": user_has_role(request.user, MANAGER),
+        "may_answer_privacy_requests": user_has_role(request.user, MANAGER),
     }
     return render(request, "staff/dashboard.html", context)

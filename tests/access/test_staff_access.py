@@ -90,6 +90,8 @@ ANY_STAFF = expect(ok=STAFF)
 OWN_JOB = expect(ok={"owner", "superuser"}, default=HIDDEN)
 REPORTS = expect(ok={"owner", "teammate", "manager", "superuser"})
 REPORT_OF_A = expect(ok={"owner", "manager", "superuser"})  # the teammate: 403, as before
+PRIVACY = expect(ok={"manager", "superuser"})  # data-protection requests
+AUDIT_LOG = expect(ok={"manager", "superuser"})  # every staff member's actions
 # The report page offers the teammate their own trainings only: A is not a valid choice.
 REPORT_PAGE_OF_A = {**REPORT_OF_A, "teammate": 400}
 
@@ -182,6 +184,13 @@ def job_a(s):
 CASES: list[Case] = [
     # --- staff pages ---------------------------------------------------------------
     Case("staff:dashboard", ANY_STAFF, _r("staff:dashboard")),
+    Case("staff:audit", AUDIT_LOG, _r("staff:audit"), id="staff:audit:changes"),
+    Case(
+        "staff:audit",
+        AUDIT_LOG,
+        lambda s: _r("staff:audit")(s) + "?tab=events",
+        id="staff:audit:events",
+    ),
     Case("staff:attendance_sheet", TRAINING_READ, _r("staff:attendance_sheet", pk=session_a)),
     Case(
         "staff:attendance_sheet",
@@ -242,6 +251,29 @@ CASES: list[Case] = [
         ),
         id="staff_io:training_export:csv",
     ),
+    # Data-protection requests: managers (and superusers) only.
+    Case(
+        "staff:privacy",
+        PRIVACY,
+        lambda s: _r("staff:privacy")(s) + "?email=person-of-a@example.org",
+    ),
+    Case(
+        "staff:privacy_export",
+        PRIVACY,
+        _r("staff:privacy_export"),
+        method="post",
+        data=lambda s: {"email": "person-of-a@example.org"},
+    ),
+    Case(
+        "staff:privacy_erase",
+        PRIVACY,
+        _r("staff:privacy_erase"),
+        method="post",
+        data=lambda s: {
+            "email": "person-of-a@example.org",
+            "confirm_email": "person-of-a@example.org",
+        },
+    ),
     Case("jobs:list", ANY_STAFF, _r("jobs:list")),
     Case("jobs:detail", OWN_JOB, _r("jobs:detail", pk=job_a)),
     Case("jobs:download", OWN_JOB, _r("jobs:download", pk=job_a)),
@@ -277,6 +309,18 @@ CASES: list[Case] = [
         method="post",
         data=lambda s: {"action": "assign", "session": s.session.pk, "expert": s.expert.pk},
     ),
+    # --- the staff member's own account security (rtcm.core.security_views) ----------
+    Case("security:index", ANY_STAFF, _r("security:index")),
+    Case(
+        "security:index",
+        ANY_STAFF,  # a wrong code: 400, the form again
+        _r("security:index"),
+        method="post",
+        data=lambda s: {"code": "000000"},
+    ),
+    Case("security:recovery_codes", ANY_STAFF, _r("security:recovery_codes")),
+    Case("security:remove", ANY_STAFF, _r("security:remove")),
+    Case("security:confirm", ANY_STAFF, _r("security:confirm")),
     # --- staff API -------------------------------------------------------------------
     Case(
         "registration-list",
@@ -409,6 +453,7 @@ CASES: list[Case] = [
 PUBLIC = {
     "home": "site page",
     "about": "site page",
+    "privacy": "site page (the privacy notice)",
     "set_language": "language switch",
     "courses:training_list": "public catalogue",
     "courses:catalogue_calendar": "public catalogue",
@@ -421,6 +466,8 @@ PUBLIC = {
     "participants:check_inbox": "public page with nothing of anyone (after a registration)",
     "participants:manage": "the registration's unguessable manage token",
     "participants:certificate_download": "the registration's unguessable manage token",
+    "participants:data_export": "the registration's manage token, e-mailed links only",
+    "participants:my_data_export": "the participant's own page (signed e-mail link)",
     "certificates:verify": "public verification",
     "certificates:verify_code": "public verification",
     "library:home": "documents by access level (library.selectors)",
@@ -464,6 +511,11 @@ ADMIN = {
     "axes.accessattempt": (expect(ok={"superuser"}), None),
     "axes.accessfailurelog": (expect(ok={"superuser"}), None),
     "axes.accesslog": (expect(ok={"superuser"}), None),
+    # django-otp's devices (who has a second factor; keys hidden): superusers only.
+    "otp_totp.totpdevice": (expect(ok={"superuser"}), None),
+    "otp_static.staticdevice": (expect(ok={"superuser"}), None),
+    # The audit log's row changes (django-auditlog; read-only): superusers only.
+    "auditlog.logentry": (expect(ok={"superuser"}), None),
     "core.region": (ADMIN_COORDINATORS, None),
     "core.countryregion": (ADMIN_COORDINATORS, None),
     "courses.topic": (expect(ok=STAFF - {"outsider"}), None),

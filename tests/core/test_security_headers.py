@@ -24,7 +24,8 @@ rtcm.settings.STORAGES["staticfiles"] = {
 }
 django.setup()
 from django.core.management import call_command
-for app in ("auth", "sessions", "axes"):
+# The tables a sign-in writes to: sessions, lockout, second factor, audit log.
+for app in ("auth", "sessions", "axes", "authtoken", "otp_totp", "otp_static", "auditlog", "core"):
     call_command("migrate", app, verbosity=0)
 from django.contrib.auth.models import User
 from django.test import Client

@@ -168,6 +168,14 @@ def test_coordinator_approves_and_rejects_through_actions(coordinator):
     assert again.json()["code"] == "invalid_transition"
 
 
+@pytest.mark.parametrize("action", ["approve", "reject", "cancel"])
+def test_an_action_on_a_malformed_registration_id_is_404(coordinator, action):
+    """Found by schemathesis: ``null,null`` for the id was a 500 (ValueError in the lookup)."""
+    RegistrationFactory(status="pending")
+    response = coordinator.post(f"/api/v1/registrations/null,null/{action}/", {"reason": ""})
+    assert response.status_code == 404
+
+
 def test_openapi_schema_and_docs_are_served(anonymous):
     schema = anonymous.get("/api/schema/")
     assert schema.status_code == 200
@@ -264,6 +272,29 @@ def test_attendance_through_the_api_for_coordinators_only(anonymous, other_staff
     refused = coordinator.post(url, {"registration": waiting.pk, "present": True}, format="json")
     assert refused.status_code == 409
     assert "Only confirmed participants" in refused.json()["detail"]
+
+
+def test_attendance_body_that_is_not_one_mark_is_a_400(coordinator):
+    """Found by schemathesis: a JSON list for the body was a 500 (``list.get``)."""
+    session = SessionFactory()
+    RegistrationFactory(training=session.training)
+    url = f"/api/v1/sessions/{session.pk}/attendance/"
+    for body in ([None, None], "present", {"present": True}, {"all_present": False}):
+        response = coordinator.post(url, body, format="json")
+        assert response.status_code == 400, body
+
+
+def test_attendance_all_present_through_the_api(coordinator):
+    session = SessionFactory()
+    first = RegistrationFactory(training=session.training)
+    second = RegistrationFactory(training=session.training)
+    url = f"/api/v1/sessions/{session.pk}/attendance/"
+    response = coordinator.post(url, {"all_present": True}, format="json")
+    assert response.status_code == 200
+    assert {(row["id"], row["present"]) for row in response.json()} == {
+        (first.pk, True),
+        (second.pk, True),
+    }
 
 
 def test_staff_actions_through_the_api_are_in_the_audit_trail(coordinator):

@@ -478,10 +478,11 @@ def test_sign_in_sheet_embeds_its_dejavu_fonts(sheet_session, coordinator_client
 def test_sign_in_sheet_query_count_is_constant(
     sheet_session, coordinator_client, django_assert_num_queries
 ):
-    # session, user, coordinator role, the session with its training, its trainers, the sheet
-    with django_assert_num_queries(6):
+    # session, user, coordinator role, the session with its training, its trainers, the sheet,
+    # and the download's audit event
+    with django_assert_num_queries(7):
         coordinator_client.get(pdf_url(sheet_session))
     for n in range(10):
         confirmed(sheet_session.training, family=f"Extra{n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         coordinator_client.get(pdf_url(sheet_session))
