@@ -54,7 +54,7 @@ from rtcm.core import privacy
 from rtcm.core.audit import audit_forget
 from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
-from rtcm.core.storage import delete_stored_file, user_or_none
+from rtcm.core.storage import delete_stored_file, stored_file_bytes, user_or_none
 from rtcm.core.uploads import UploadRefused, validate_upload
 
 # What an expert's profile holds that staff (and the applicant) write directly;
@@ -744,25 +744,15 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _stored_bytes(field_file) -> bytes | None:
-    if not field_file:
-        return None
-    try:
-        with field_file.storage.open(field_file.name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
 def expert_data_files(expert: Expert, *, folder: str = "") -> dict[str, bytes]:
     """What ``expert_data_export`` zips: ``{folder}data.json``, the CV and the photo."""
     files: dict[str, bytes] = {}
-    cv = _stored_bytes(expert.cv)
+    cv = stored_file_bytes(expert.cv)
     cv_name = None
     if cv is not None:
         cv_name = "cv" + (PurePath(expert.cv_original_name or expert.cv.name).suffix.lower())
         files[f"{folder}{cv_name}"] = cv
-    photo = _stored_bytes(expert.photo)
+    photo = stored_file_bytes(expert.photo)
     photo_name = None
     if photo is not None:
         photo_name = "photo" + PurePath(expert.photo.name).suffix.lower()

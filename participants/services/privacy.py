@@ -38,7 +38,7 @@ from participants.models import (
 from participants.services.registrations import registration_can_cancel, registration_cancel
 from rtcm.core.audit import audit_forget
 from rtcm.core.errors import DomainError
-from rtcm.core.storage import delete_stored_file
+from rtcm.core.storage import delete_stored_file, stored_file_bytes
 
 # What an erased person's name reads everywhere (pages, exports, reports). Stored as
 # plain text, not a translation: it is data, like any name.
@@ -96,19 +96,8 @@ def json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
 
 
-def _read_stored(field_file) -> bytes | None:
-    """A stored file's bytes; None when the field is empty or the file is gone."""
-    if not field_file:
-        return None
-    try:
-        with field_file.storage.open(field_file.name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
 def _certificate_data(certificate: Certificate, files: dict[str, bytes], folder: str) -> dict:
-    content = _read_stored(certificate.pdf)
+    content = stored_file_bytes(certificate.pdf)
     file_name = None
     if content is not None:
         file_name = f"{folder}certificates/{certificate.serial}.pdf"

@@ -21,6 +21,18 @@ def delete_stored_file(storage, name: str) -> None:
         logger.exception("could not delete the stored file %s", name)
 
 
+def stored_file_bytes(field_file: FieldFile) -> bytes | None:
+    """A stored file's bytes (for a person's data export); None when the field is
+    empty or the file is gone."""
+    if not field_file:
+        return None
+    try:
+        with field_file.storage.open(field_file.name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
 def user_or_none(actor: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
     """The signed-in user to record as the author of a change, or None."""
     return actor if actor is not None and actor.is_authenticated else None
