@@ -144,6 +144,14 @@ class Training(models.Model):
         default=True,
         help_text=_("When the training is full, new registrants join a waiting list."),
     )
+    waitlist_after_start = models.BooleanField(
+        _("waiting list after the start"),
+        default=False,
+        help_text=_(
+            "People may still join the waiting list once the training has started "
+            "(off: the waiting list closes at the start)."
+        ),
+    )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     quota_release_at = models.DateTimeField(

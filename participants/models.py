@@ -467,6 +467,69 @@ class Notification(LoggedEmail):
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
 
 
+class TrainingMessage(models.Model):
+    """A message a coordinator sent to some of a training's people (``audience``: the
+    statuses and the least attendance chosen), one ``MessageEmail`` per recipient."""
+
+    training = models.ForeignKey(
+        "courses.Training",
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("training"),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    audience = models.JSONField(_("audience"), default=dict, blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MessageEmail(LoggedEmail):
+    """One recipient's copy of a ``TrainingMessage``, logged before it is sent (once each)."""
+
+    message = models.ForeignKey(
+        TrainingMessage,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name=_("message"),
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="message_emails",
+        verbose_name=_("registration"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message e-mail")
+        verbose_name_plural = _("message e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "registration"], name="message_email_once_per_registration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message} → {self.recipient}"
+
+
 class SignInLink(LoggedEmail):
     """A one-time link to a person's "my trainings" page, and the logged e-mail that sends it.
 
@@ -545,6 +608,9 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("revoked by"),
     )
+    # Certificates are issued once the training has ended; a coordinator may issue them
+    # earlier with a reason, kept here.
+    issued_early_reason = models.TextField(_("reason for issuing before the end"), blank=True)
 
     class Meta:
         ordering = ["-year", "-number"]
