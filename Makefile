@@ -48,7 +48,12 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  RTCM is running at http://127.0.0.1:$(PORT)/"
-	@echo "  Staff login:       http://127.0.0.1:$(PORT)/admin/  user: demo  password: rtcm-demo"
+	@echo "  Staff login:       http://127.0.0.1:$(PORT)/admin/  password: rtcm-demo for each user:"
+	@echo "    demo         superuser: every page"
+	@echo "    coordinator  coordinator of five demo trainings (not all of them)"
+	@echo "    manager      manager: reports, jobs, audit log, data-protection requests"
+	@echo "    librarian    librarian: the electronic library"
+	@echo "    officer      network officer: the expert network"
 	@echo "  E-mails are written to var/mail/. Stop with Ctrl+C."
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -8,20 +8,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.access import trainings_for_user
-from courses.hooks import trainer_refusal, training_admin_extras
+from courses.forms import (
+    QuotaFormSet,
+    SessionForm,
+    SessionInlineForm,
+    SessionInlineFormSet,
+    TrainingCapacityFormMixin,
+)
+from courses.hooks import training_admin_extras
 from courses.models import Curriculum, Module, Question, Session, Topic, Training, TrainingQuota
 from courses.seats import annotate_seats
-from courses.selectors import (
-    session_time_text,
-    sessions_overlap,
-    trainer_clash_message,
-    trainer_clashes,
-)
 from courses.services import (
     TRANSITIONS,
     training_allowed_actions,
-    training_check_capacity,
-    training_quotas_problem,
     training_transition,
 )
 from rtcm.core.access import CHANGE, TrainingScopedAdminMixin, user_acts_on_every_training
@@ -57,116 +56,6 @@ class ModuleAdmin(admin.ModelAdmin):
     list_select_related = ["topic", "curriculum"]
 
 
-class SessionAdminForm(forms.ModelForm):
-    """A session whose trainers are checked as the booking service checks them.
-
-    Each trainer newly booked (or every trainer, when the times change) must be
-    allowed to teach (``courses.hooks.trainer_refusal``: the expert network's
-    rule) and free at that time (``courses.selectors.trainer_clashes``, the one
-    clash rule, which the booking service asks too); the error names the clash
-    and shows on the trainers field.
-    """
-
-    # In a training's inline the training's own sessions are being edited too:
-    # their clashes are judged on the formset's data (``SessionInlineFormSet``),
-    # not on the rows as they were.
-    own_training_in_formset = False
-
-    class Meta:
-        model = Session
-        fields = ["training", "title", "starts_at", "ends_at", "room", "module", "trainers"]
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        trainers = cleaned.get("trainers")
-        if not trainers or not starts or not ends or ends <= starts:
-            return cleaned
-        session = self.instance
-        _lock_trainers(trainers)
-        current = set(session.trainers.values_list("pk", flat=True)) if session.pk else set()
-        times_changed = "starts_at" in self.changed_data or "ends_at" in self.changed_data
-        checked = [t for t in trainers if t.pk not in current or times_changed]
-        refusals = {t.pk: refusal for t in checked if (refusal := trainer_refusal(t))}
-        clashes = trainer_clashes(
-            expert_ids=[t.pk for t in checked if t.pk not in refusals],
-            starts_at=starts,
-            ends_at=ends,
-            exclude_session_ids=[session.pk],
-            # Sessions of this very training: the formset judges them on its data.
-            exclude_training_id=session.training_id if self.own_training_in_formset else None,
-        )
-        problems = [
-            refusals.get(t.pk)
-            or trainer_clash_message(name=_trainer_name(t), session=clashes[t.pk])
-            for t in checked
-            if t.pk in refusals or t.pk in clashes
-        ]
-        if problems:
-            self.add_error("trainers", problems)
-        return cleaned
-
-
-def _trainer_name(trainer) -> str:
-    return getattr(trainer, "full_name", None) or str(trainer)
-
-
-def _lock_trainers(trainers) -> None:
-    """Lock the trainers' rows until the admin's transaction commits, as the booking
-    service does: two people booking one expert at once cannot both pass the check.
-    The trainer model is the one ``Session.trainers`` points to."""
-    if transaction.get_connection().in_atomic_block:  # the admin saves in one transaction
-        trainer_model = Session._meta.get_field("trainers").related_model
-        list(
-            trainer_model.objects.select_for_update()
-            .filter(pk__in=[trainer.pk for trainer in trainers])
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-
-
-class SessionInlineForm(SessionAdminForm):
-    own_training_in_formset = True
-
-
-class SessionInlineFormSet(forms.BaseInlineFormSet):
-    """Nobody teaches two sessions of the training at once (as the formset will save them).
-
-    The same overlap as ``courses.selectors.trainer_clashes``
-    (``sessions_overlap``), judged on the forms' data.
-    """
-
-    def clean(self):
-        super().clean()
-        seen = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
-                continue
-            starts, ends = data.get("starts_at"), data.get("ends_at")
-            trainers = list(data.get("trainers") or [])
-            if not (starts and ends and trainers):
-                continue
-            problems = [
-                gettext(
-                    "%(name)s also teaches “%(session)s” of this training "
-                    "at an overlapping time (%(when)s)."
-                )
-                % {
-                    "name": _trainer_name(trainer),
-                    "session": other_title,
-                    "when": session_time_text(other_starts, other_ends),
-                }
-                for other_title, other_starts, other_ends, other_trainers in seen
-                if sessions_overlap(starts, ends, other_starts, other_ends)
-                for trainer in trainers
-                if trainer in other_trainers
-            ]
-            if problems:
-                form.add_error("trainers", problems)
-            seen.append((data.get("title") or "", starts, ends, trainers))
-
-
 class SessionInline(admin.TabularInline):
     model = Session
     form = SessionInlineForm
@@ -176,37 +65,10 @@ class SessionInline(admin.TabularInline):
     autocomplete_fields = ["trainers"]
 
 
-class QuotaFormSet(forms.BaseInlineFormSet):
-    """The quotas as the formset will save them, against the capacity being saved
-    (the rule: ``courses.services.training_quotas_problem``)."""
-
-    def clean(self):
-        super().clean()
-        problem = training_quotas_problem(
-            capacity=self.instance.capacity,
-            quota_seats=[
-                form.cleaned_data.get("seats")
-                for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            ],
-        )
-        if problem:
-            raise forms.ValidationError(problem)
-
-
-class TrainingAdminForm(forms.ModelForm):
-    """The capacity may not go below the confirmed seats (``training_check_capacity``:
-    the training's row is locked in the admin's transaction while they are counted)."""
+class TrainingAdminForm(TrainingCapacityFormMixin, forms.ModelForm):
+    """The capacity rule of ``courses.forms.TrainingCapacityFormMixin``."""
 
     # No Meta: the admin builds the form for its fieldsets from this base.
-
-    def clean(self):
-        cleaned = super().clean()
-        capacity = cleaned.get("capacity")
-        if self.instance.pk and capacity is not None and "capacity" in self.changed_data:
-            # The quotas are judged by their inline, against the new capacity.
-            training_check_capacity(training=self.instance, capacity=capacity, quota_seats=())
-        return cleaned
 
 
 def _transition_action(action: str):
@@ -393,7 +255,7 @@ class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
-    form = SessionAdminForm
+    form = SessionForm
     list_display = ["title", "training", "starts_at", "ends_at", "room"]
     list_filter = ["training__status"]
     search_fields = ["title", "training__title"]

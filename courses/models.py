@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.template import TemplateSyntaxError, engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,8 @@ class Training(models.Model):
 
     # Statuses in which the public sees the training.
     PUBLIC_STATUSES = (Status.OPEN, Status.CLOSED, Status.COMPLETED, Status.CANCELLED)
+    # Slugs that would collide with a fixed URL beside ``/staff/trainings/<slug>/``.
+    RESERVED_SLUGS = frozenset({"new"})
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -229,6 +232,11 @@ class Training(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
+        if self.slug in self.RESERVED_SLUGS:
+            errors.setdefault("slug", []).append(
+                _("“%(slug)s” is reserved for a page of the site: choose another slug.")
+                % {"slug": self.slug}
+            )
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors.setdefault("end_date", []).append(_("The end date is before the start date."))
         if self.capacity is not None and self.capacity < 1:
@@ -249,6 +257,14 @@ class Training(models.Model):
             errors.setdefault("online_url", []).append(
                 _("An online or hybrid training needs its online link.")
             )
+        if (self.certificate_template or "").strip():
+            # Refused now rather than when the certificates are rendered.
+            try:
+                engines["django"].from_string(self.certificate_template)
+            except TemplateSyntaxError as error:
+                errors.setdefault("certificate_template", []).append(
+                    _("The certificate template has an error: %(error)s") % {"error": error}
+                )
         valid_languages = {code for code, _name in settings.LANGUAGES}
         unknown = [code for code in self.languages or [] if code not in valid_languages]
         if unknown:
@@ -272,6 +288,19 @@ class Training(models.Model):
         if self.registration_closes_at and now > self.registration_closes_at:
             return False
         return timezone.localdate(now) <= self.end_date
+
+    def has_started(self, today: dt.date | None = None) -> bool:
+        """Its first day has come (the waiting list closes then, unless kept open)."""
+        return (today or timezone.localdate()) >= self.start_date
+
+    def waitlist_is_open(self, today: dt.date | None = None) -> bool:
+        """The waiting-list rule: kept, and the training not started yet — unless its
+        coordinator keeps the list open after the start (``waitlist_after_start``)."""
+        return self.waitlist_enabled and (self.waitlist_after_start or not self.has_started(today))
+
+    def has_ended(self, today: dt.date | None = None) -> bool:
+        """Its last day is over: certificates are issued, eligibility is final."""
+        return (today or timezone.localdate()) > self.end_date
 
     def quotas_are_released(self, now: dt.datetime | None = None) -> bool:
         """Past the release time, quota seats are open to everyone."""
@@ -321,8 +350,9 @@ class Session(models.Model):
         errors: dict[str, list] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors.setdefault("ends_at", []).append(_("A session must end after it starts."))
-        if self.training_id and self.starts_at and self.ends_at:
-            training = self.training
+        # The training as being saved (a new one has no id yet: the form set it).
+        training = self._training_or_none()
+        if training is not None and self.starts_at and self.ends_at:
             if timezone.localdate(self.starts_at) < training.start_date:
                 errors.setdefault("starts_at", []).append(
                     _("The session starts before the training's first day.")
@@ -333,6 +363,12 @@ class Session(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _training_or_none(self) -> Training | None:
+        try:
+            return self.training
+        except Training.DoesNotExist:
+            return None
 
     @property
     def hours(self) -> Decimal:

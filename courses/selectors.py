@@ -172,3 +172,39 @@ def trainer_clash_message(*, name: str, session: Session) -> str:
         "session": f"{session.training.title} — {session.title}",
         "when": session_time_text(session.starts_at, session.ends_at),
     }
+
+
+# --- what counts as held: the home page's figures and the reports ---
+
+# Trainings that are never held: still drafts, or called off.
+NOT_HELD_STATUSES = (Training.Status.DRAFT, Training.Status.CANCELLED)
+
+
+def trainings_held(
+    *, start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None
+) -> QuerySet[Training]:
+    """Trainings that took place: neither draft nor cancelled, and started by ``today``.
+
+    With a period [start, end], those that took place in it: ended within it,
+    or running up to its end (started on or before ``end``, ended on or after
+    ``start``). A training of next month is not held, even in a period that
+    contains it: see ``trainings_scheduled``. The home page's totals and the
+    reports both count these.
+    """
+    today = today or timezone.localdate()
+    held = Training.objects.exclude(status__in=NOT_HELD_STATUSES).filter(start_date__lte=today)
+    if end is not None:
+        held = held.filter(start_date__lte=end)
+    if start is not None:
+        held = held.filter(end_date__gte=start)
+    return held
+
+
+def trainings_scheduled(
+    *, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> QuerySet[Training]:
+    """Trainings of the period [start, end] that have not started yet (not held, yet)."""
+    today = today or timezone.localdate()
+    return Training.objects.exclude(status__in=NOT_HELD_STATUSES).filter(
+        start_date__gt=today, start_date__lte=end, end_date__gte=start
+    )

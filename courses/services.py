@@ -10,23 +10,31 @@ a training cancelled twice is refused the second time, and frees nothing twice.
 
 Seats: the capacity may not go below the confirmed seats
 (``courses.seats.seats_taken``) nor below the regional quotas
-(``training_quotas_problem``). The admin asks both rules.
+(``training_quotas_problem``). The admin and the staff pages ask both rules
+(the forms of ``courses.forms``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Training
+from courses.models import Question, Session, Signatory, Training, TrainingQuota
 from courses.seats import seats_taken
 from courses.signals import training_cancelled
 from rtcm.core.errors import DomainError
+from rtcm.core.slugs import unique_slug
+from rtcm.core.uploads import image_check
 
 Status = Training.Status
 
@@ -122,6 +130,40 @@ def training_cancel(
     return training_transition(training=training, action="cancel", actor=actor, reason=reason)
 
 
+def training_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug for a training titled ``title`` (never a reserved one: "new" …)."""
+    return unique_slug(
+        Training,
+        title,
+        fallback="training",
+        exclude_pk=exclude_pk,
+        reserved=Training.RESERVED_SLUGS,
+    )
+
+
+# Signature images on certificates: decoded and stored re-encoded as PNG (transparency kept).
+SIGNATURE_FORMATS = ("PNG", "JPEG")
+SIGNATURE_MAX_SIDE = 1200  # pixels
+
+
+def signature_image_check(uploaded_file) -> ContentFile:
+    """The signature image as it will be stored, or ``UploadRefused`` (field ``signature``).
+
+    Judged by content (``rtcm.core.uploads.image_check``): a file that does not
+    decode as a PNG or JPEG is refused whatever its name, as is one over
+    ``RTCM_SIGNATURE_MAX_BYTES``. Stores nothing.
+    """
+    checked = image_check(
+        uploaded_file,
+        formats=SIGNATURE_FORMATS,
+        max_bytes=settings.RTCM_SIGNATURE_MAX_BYTES,
+        max_side=SIGNATURE_MAX_SIDE,
+        field="signature",
+    )
+    checked.name = "signature.png"
+    return checked
+
+
 # --- seats -----------------------------------------------------------------------------
 
 
@@ -165,3 +207,126 @@ def training_check_capacity(
         errors.append(problem)
     if errors:
         raise ValidationError({"capacity": errors})
+
+
+# --- clone: a re-run of a training ------------------------------------------------------
+
+# Fields of a training a clone sets itself rather than copies.
+_CLONE_SETS = frozenset(
+    {"id", "title", "slug", "status", "start_date", "end_date", "created_at", "updated_at"}
+)
+# Moments that move with the training's dates.
+_CLONE_SHIFTS = ("registration_opens_at", "registration_closes_at", "quota_release_at")
+# What happened to the source, not to the re-run.
+_CLONE_RESETS = ("quotas_released_at",)
+
+
+class TrainingCloneRefused(DomainError):
+    default_message = _("This training cannot be cloned onto these dates.")
+    code = "training_clone_refused"
+    field = "start_date"
+
+
+def _shift_moment(moment: dt.datetime | None, days: dt.timedelta) -> dt.datetime | None:
+    """``moment`` moved by ``days``, at the same time of day in the center's time zone
+    (a plain ``+ days`` would move it an hour across a change of clock)."""
+    if moment is None:
+        return None
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(moment, zone)
+    return timezone.make_aware(dt.datetime.combine(local.date() + days, local.time()), zone)
+
+
+def training_clone(
+    *,
+    source: Training,
+    start_date: dt.date,
+    title: str | None = None,
+    actor: AbstractBaseUser,
+) -> Training:
+    """A draft re-run of ``source`` starting on ``start_date``, coordinated by ``actor``.
+
+    Copies the training's settings (capacity, format, venue, certificate rules and
+    template …), its sessions (moved by the same number of days, keeping their
+    times of day in the center's time zone), regional quotas, extra questions,
+    modules, target regions and signatories (their signature images copied);
+    the registration window and quota release move with the dates. Never its
+    registrations, attendance or certificates, nor its sessions' trainers (each
+    booking asks the clash rule again: ``experts.services``). A start date in the
+    past or a title too long is refused (``TrainingCloneRefused`` on its field);
+    nothing is written then.
+    """
+    title = (source.title if title is None else title).strip() or source.title
+    max_title = Training._meta.get_field("title").max_length
+    if len(title) > max_title:
+        raise TrainingCloneRefused(
+            _("The title may have at most %(max)s characters.") % {"max": max_title},
+            field="title",
+        )
+    if start_date < timezone.localdate():
+        raise TrainingCloneRefused(_("The new start date is in the past."))
+    days = start_date - source.start_date
+    with transaction.atomic():
+        clone = Training(
+            title=title,
+            slug=training_unique_slug(title),
+            status=Status.DRAFT,
+            start_date=start_date,
+            end_date=source.end_date + days,
+        )
+        for field in Training._meta.concrete_fields:
+            if field.name not in _CLONE_SETS:
+                setattr(clone, field.attname, getattr(source, field.attname))
+        for name in _CLONE_SHIFTS:
+            setattr(clone, name, _shift_moment(getattr(source, name), days))
+        for name in _CLONE_RESETS:
+            setattr(clone, name, None)
+        clone.full_clean()
+        clone.save()
+        clone.modules.set(source.modules.all())
+        clone.target_regions.set(source.target_regions.all())
+        clone.coordinators.add(actor)
+        Session.objects.bulk_create(
+            Session(
+                training=clone,
+                title=session.title,
+                room=session.room,
+                module_id=session.module_id,
+                starts_at=_shift_moment(session.starts_at, days),
+                ends_at=_shift_moment(session.ends_at, days),
+            )
+            for session in source.sessions.order_by("starts_at", "pk")
+        )
+        TrainingQuota.objects.bulk_create(
+            TrainingQuota(training=clone, region_id=quota.region_id, seats=quota.seats)
+            for quota in source.quotas.all()
+        )
+        Question.objects.bulk_create(
+            Question(
+                training=clone,
+                position=question.position,
+                label=question.label,
+                help_text=question.help_text,
+                kind=question.kind,
+                required=question.required,
+                choices=question.choices,
+            )
+            for question in source.questions.all()
+        )
+        for signatory in source.signatories.all():
+            copy = Signatory(
+                training=clone,
+                position=signatory.position,
+                name=signatory.name,
+                title=signatory.title,
+            )
+            if signatory.signature:
+                # A file of its own: editing or deleting one training's never touches the other's.
+                with signatory.signature.open("rb") as image:
+                    copy.signature.save(
+                        os.path.basename(signatory.signature.name),
+                        ContentFile(image.read()),
+                        save=False,
+                    )
+            copy.save()
+    return clone

@@ -12,8 +12,6 @@ mailed after commit (``experts.tasks.send_expert_message``).
 
 from __future__ import annotations
 
-import io
-import warnings
 from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePath
@@ -24,7 +22,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +52,7 @@ from rtcm.core.audit import audit_forget
 from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
 from rtcm.core.storage import delete_stored_file, stored_file_bytes, user_or_none
-from rtcm.core.uploads import UploadRefused, validate_upload
+from rtcm.core.uploads import UploadRefused, image_check, validate_upload
 
 # What an expert's profile holds that staff (and the applicant) write directly;
 # status, consent, files, slug and timestamps have their own functions.
@@ -603,51 +600,25 @@ def _photo_file(uploaded_file) -> ContentFile:
 
     Re-encoding drops whatever else the file carried (camera and GPS metadata,
     trailing data); a file Pillow cannot decode as a JPEG, PNG or WebP image is
-    refused, whatever its name.
+    refused, whatever its name (``rtcm.core.uploads.image_check``).
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    limit = settings.RTCM_EXPERT_PHOTO_MAX_BYTES
-    too_large = UploadRefused(
-        _("The photo is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)},
+    photo = image_check(
+        uploaded_file,
+        formats=PHOTO_FORMATS,
+        max_bytes=settings.RTCM_EXPERT_PHOTO_MAX_BYTES,
+        max_side=PHOTO_MAX_SIDE,
+        max_pixels=PHOTO_MAX_PIXELS,
         field="photo",
+        output_format="JPEG",
+        messages={
+            "too_large": _("The photo is larger than the limit of %(limit)s."),
+            "empty": _("The photo file is empty."),
+            "not_image": _("The photo must be a JPEG, PNG or WebP image."),
+            "too_many_pixels": _("The photo has too many pixels."),
+        },
     )
-    if (getattr(uploaded_file, "size", 0) or 0) > limit:
-        raise too_large
-    uploaded_file.seek(0)
-    data = uploaded_file.read(limit + 1)
-    uploaded_file.seek(0)
-    if not data:
-        raise UploadRefused(_("The photo file is empty."), field="photo")
-    if len(data) > limit:
-        raise too_large
-    refused = UploadRefused(_("The photo must be a JPEG, PNG or WebP image."), field="photo")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise refused
-                if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                    raise UploadRefused(_("The photo has too many pixels."), field="photo")
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image = ImageOps.exif_transpose(image).convert("RGB")
-                image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-                out = io.BytesIO()
-                image.save(out, format="JPEG", quality=85, optimize=True)
-    except UploadRefused:
-        raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        SyntaxError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
-        raise refused from error
-    return ContentFile(out.getvalue(), name="photo.jpg")
+    photo.name = "photo.jpg"
+    return photo
 
 
 def _create(

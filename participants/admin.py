@@ -7,11 +7,13 @@ training's lock, keep the seat rules, record who did what, and mail the person.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.hooks import training_admin_extend
@@ -21,10 +23,12 @@ from participants.models import (
     Attendance,
     Certificate,
     Consent,
+    MessageEmail,
     Notification,
     Participant,
     Registration,
     RegistrationEvent,
+    TrainingMessage,
 )
 from rtcm.core.access import (
     VIEW,
@@ -174,50 +178,61 @@ training_admin_extend(
 )
 
 
-def _run_service(modeladmin, request, queryset, service, done_message):
-    done = 0
-    for registration in queryset:
-        try:
-            service(registration=registration, actor=request.user)
-        except DomainError as error:
-            modeladmin.message_user(request, f"{registration}: {error.message}", messages.WARNING)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+def _decide(modeladmin, request, queryset, action, reason=""):
+    """The shared bulk decision (submission order, one service call each), and what
+    happened to each person as the message."""
+    try:
+        result = services.registrations_bulk_decide(
+            registrations=queryset, action=action, actor=request.user, reason=reason
+        )
+    except DomainError as error:
+        modeladmin.message_user(request, str(error.message), messages.ERROR)
+        return
+    for line in services.registrations_bulk_summary(result):
+        modeladmin.message_user(request, line, messages.INFO)
 
 
-@admin.action(description=_("Approve selected registrations"))
+@admin.action(description=_("Approve selected registrations"), permissions=["change"])
 def approve(modeladmin, request, queryset):
-    _run_service(
-        modeladmin,
-        request,
-        queryset,
-        services.registration_approve,
-        lambda n: ngettext("%d registration approved.", "%d registrations approved.", n) % n,
+    _decide(modeladmin, request, queryset, "approve")
+
+
+class RejectReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (sent to each person, in their language)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
     )
 
 
-@admin.action(description=_("Reject selected registrations"))
+@admin.action(
+    description=_("Reject selected registrations (with a reason)"), permissions=["change"]
+)
 def reject(modeladmin, request, queryset):
-    _run_service(
-        modeladmin,
+    """Ask the one reason first (an intermediate page), then decide through the service."""
+    form = RejectReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        _decide(modeladmin, request, queryset, "reject", form.cleaned_data["reason"])
+        return None
+    return TemplateResponse(
         request,
-        queryset,
-        services.registration_reject,
-        lambda n: ngettext("%d registration rejected.", "%d registrations rejected.", n) % n,
+        "admin/participants/registration/reject_selected.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": gettext("Reject the selected registrations"),
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "registrations": services.registrations_in_submission_order(queryset),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
     )
 
 
-@admin.action(description=_("Cancel selected registrations"))
+@admin.action(
+    description=_("Cancel selected (the seat goes to the next person)"), permissions=["change"]
+)
 def cancel(modeladmin, request, queryset):
-    _run_service(
-        modeladmin,
-        request,
-        queryset,
-        services.registration_cancel,
-        lambda n: ngettext("%d registration cancelled.", "%d registrations cancelled.", n) % n,
-    )
+    _decide(modeladmin, request, queryset, "cancel")
 
 
 class AnswerInline(ReadOnlyInline):
@@ -288,6 +303,12 @@ class RegistrationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/participants/registration/change_form.html"
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would free a seat without promoting anyone, telling the person or
+        # leaving a trail: registrations are cancelled (an action, through the
+        # service), never deleted.
         return False
 
     def get_urls(self):
@@ -472,6 +493,47 @@ class NotificationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "language"]
     search_fields = ["recipient", "registration__training__title"]
     list_select_related = ["registration"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MessageEmailInline(ReadOnlyInline):
+    model = MessageEmail
+    fields = ["recipient", "language", "status", "sent_at", "attempts", "last_error"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(TrainingMessage)
+class TrainingMessageAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: messages are sent from the training's staff page (``training_message_send``)."""
+
+    list_display = ["created_at", "subject", "training", "recipient_count", "created_by"]
+    list_filter = ["created_at"]
+    search_fields = ["subject", "training__title"]
+    list_select_related = ["training", "created_by"]
+    date_hierarchy = "created_at"
+    inlines = [MessageEmailInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MessageEmail)
+class MessageEmailAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+    training_path = "message__training__coordinators"
+    list_display = ["created_at", "message", "recipient", "status", "sent_at", "attempts"]
+    list_filter = ["status", "language"]
+    search_fields = ["recipient", "message__subject", "message__training__title"]
+    list_select_related = ["message"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

@@ -359,20 +359,38 @@ class JobStartedSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="Where to follow its progress.")
 
 
+class EarlyReasonSerializer(serializers.Serializer):
+    early_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Before the training's end: why issue now (kept on each certificate).",
+    )
+
+
 class TrainingCertificatesView(APIView):
     """Issue every eligible certificate of a training: starts a job, answers 202 with
     the job and the URL to follow it (``GET /api/v1/jobs/<id>/``). Safe to repeat:
-    nobody gets a second certificate. The training's coordinators only."""
+    nobody gets a second certificate. The training's coordinators only. Before the
+    training's end only with ``early_reason`` (else 409 naming it)."""
 
     permission_classes = [IsTrainingStaff]
 
-    def start_job(self, *, training: Training, actor) -> Job:
-        return services.certificates_issue_for_training(training=training, actor=actor)
+    def start_job(self, *, training: Training, actor, early_reason: str = "") -> Job:
+        return services.certificates_issue_for_training(
+            training=training, actor=actor, early_reason=early_reason
+        )
 
-    @extend_schema(request=None, responses={202: JobStartedSerializer})
+    @extend_schema(request=EarlyReasonSerializer, responses={202: JobStartedSerializer})
     def post(self, request, slug):
         training = training_for_user_or_404(request.user, slug, action=CHANGE)
-        job = self.start_job(training=training, actor=request.user)
+        body = EarlyReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = self.start_job(
+            training=training,
+            actor=request.user,
+            early_reason=body.validated_data.get("early_reason", ""),
+        )
         url = reverse("job-detail", args=[job.pk])
         return Response(
             {"job": job.pk, "url": url}, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
@@ -383,7 +401,11 @@ class TrainingCertificatesZipView(TrainingCertificatesView):
     """All the training's certificate PDFs in one ZIP: starts a job, answers 202; the
     finished job carries the download link."""
 
-    def start_job(self, *, training: Training, actor) -> Job:
+    @extend_schema(request=None, responses={202: JobStartedSerializer})
+    def post(self, request, slug):
+        return super().post(request, slug)
+
+    def start_job(self, *, training: Training, actor, early_reason: str = "") -> Job:
         return services.certificates_zip_for_training(training=training, actor=actor)
 
 

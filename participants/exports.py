@@ -34,7 +34,8 @@ def registrations_export_rows(training: Training) -> tuple[list[str], Iterator[l
     Three queries before the rows are read (sessions count, questions, and the
     registrations with their answers prefetched when iteration starts): four in all.
     """
-    sessions_total = training.sessions.count()
+    # The attendance % counts the sessions held so far (started), as everywhere.
+    sessions_total = training.sessions.filter(starts_at__lte=timezone.now()).count()
     questions = list(training.questions.all())
     header = [
         gettext("Registration ID"),

@@ -7,7 +7,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from participants import selectors
-from participants.models import Notification, SignInLink
+from participants.models import MessageEmail, Notification, SignInLink
 from rtcm.core.mail import render_email
 
 # Kinds that carry the training's calendar (.ics) as an attachment.
@@ -64,4 +64,26 @@ def sign_in_message(link: SignInLink, token: str) -> EmailMultiAlternatives:
         context={"participant": link.participant, "url": url},
         language=link.language,
         to=link.recipient,
+    )
+
+
+def training_message_email(row: MessageEmail) -> EmailMultiAlternatives:
+    """Build one person's copy of a coordinator's message; sends nothing.
+
+    The frame (greeting, the training, the link to the registration) is in the
+    person's language; the coordinator's subject and text go in as they wrote them,
+    as plain text (escaped in the HTML part).
+    """
+    registration = row.registration
+    message = row.message
+    return render_email(
+        template="participants/email/training_message",
+        context={
+            "message": message,
+            "participant": registration.participant,
+            "training": message.training,
+            "manage_url": registration.get_manage_url(),
+        },
+        language=row.language,
+        to=row.recipient,
     )

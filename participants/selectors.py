@@ -29,14 +29,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from courses.models import Session, Training, TrainingQuota
+from courses.seats import annotate_seats
+from courses.selectors import trainings_held
 from participants.models import (
     Answer,
     Attendance,
     ManageToken,
+    MessageEmail,
     Participant,
     Registration,
+    RegistrationEvent,
+    TrainingMessage,
     token_hash,
 )
+from rtcm.core.search import contains_q
 
 
 def training_confirmed(*, training: Training) -> QuerySet[Registration]:
@@ -101,10 +107,7 @@ def center_totals() -> dict[str, int]:
 
 
 def _center_totals() -> dict[str, int]:
-    today = timezone.localdate()
-    held = Training.objects.filter(
-        status__in=Training.PUBLIC_STATUSES, start_date__lte=today
-    ).exclude(status=Training.Status.CANCELLED)
+    held = trainings_held()
     attendees = Registration.objects.filter(status=Registration.Status.CONFIRMED, training__in=held)
     return {
         "trainings_held": held.count(),
@@ -128,23 +131,34 @@ def participant_registrations(*, participant_id: int) -> QuerySet[Registration]:
 # --- attendance and the staff dashboard ---
 
 
+# ``held_by`` of ``_with_attendance``: count every session of the training, held or not.
+WHOLE_TRAINING = object()
+
+
 def _count_of(queryset, group_by: str) -> Coalesce:
     """A correlated subquery counting the rows of ``queryset`` (0 when there are none)."""
     counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _with_attendance(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+def _with_attendance(
+    queryset: QuerySet[Registration], *, held_by: dt.datetime | object | None = None
+) -> QuerySet[Registration]:
     """Annotate ``sessions_total``, ``sessions_attended`` and ``attendance_percent``.
 
-    The percentage is of all the training's sessions, rounded down in the
-    database (2 of 3 is 66: below a 67 % minimum), and 0 for a training with
-    no sessions.
+    The percentage is of the sessions held so far — those started by
+    ``held_by`` (default: now) — rounded down in the database (2 of 3 is 66:
+    below a 67 % minimum), and 0 while no session has been held. Eligibility
+    passes ``held_by=WHOLE_TRAINING`` once the training has ended.
     """
     sessions = Session.objects.filter(training=OuterRef("training"))
     attended = Attendance.objects.filter(
         registration=OuterRef("pk"), session__training=OuterRef("training"), present=True
     )
+    if held_by is not WHOLE_TRAINING:
+        held_by = held_by or timezone.now()
+        sessions = sessions.filter(starts_at__lte=held_by)
+        attended = attended.filter(session__starts_at__lte=held_by)
     return queryset.annotate(
         sessions_total=_count_of(sessions, "training"),
         sessions_attended=_count_of(attended, "registration"),
@@ -193,6 +207,56 @@ def session_attendance_sheet(*, session: Session) -> list[Registration]:
     return list(queryset)
 
 
+# --- messages to a training's people ---
+
+
+def training_message_audience(
+    *,
+    training: Training,
+    statuses: list[str] | tuple[str, ...],
+    min_attendance_percent: int | None = None,
+) -> QuerySet[Registration]:
+    """The registrations a message to ``training``'s people goes to: one per person.
+
+    Those whose status is one of ``statuses`` and, when ``min_attendance_percent`` is
+    given, who attended at least that share of the sessions (``attendance_percent``,
+    the same count as the attendance sheet and the certificates); never a person whose
+    data was erased. With the participant, by family then given name. The preview
+    counts it and the send writes one e-mail per row of it.
+    """
+    queryset = Registration.objects.filter(
+        training=training, status__in=list(statuses), participant__erased_at__isnull=True
+    )
+    if min_attendance_percent is not None:
+        queryset = _with_attendance(queryset).filter(attendance_percent__gte=min_attendance_percent)
+    return queryset.select_related("participant").order_by(
+        "participant__family_name", "participant__given_name", "pk"
+    )
+
+
+def training_messages_sent(*, training: Training) -> QuerySet[TrainingMessage]:
+    """The messages sent to ``training``'s people, newest first, in one query.
+
+    Annotated with ``sent_count``, ``failed_count`` and ``waiting_count`` (queued or
+    being sent: a mail server that refuses delays them) of their e-mails, and with
+    the sender.
+    """
+
+    def emails(status: str):
+        return MessageEmail.objects.filter(message=OuterRef("pk"), status=status)
+
+    return (
+        TrainingMessage.objects.filter(training=training)
+        .select_related("created_by")
+        .annotate(
+            sent_count=_count_of(emails(MessageEmail.Status.SENT), "message"),
+            failed_count=_count_of(emails(MessageEmail.Status.FAILED), "message"),
+        )
+        .annotate(waiting_count=F("recipient_count") - F("sent_count") - F("failed_count"))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def registrations_pending() -> QuerySet[Registration]:
     """Registrations awaiting approval, the longest-waiting first."""
     return (
@@ -218,14 +282,6 @@ def training_list_staff_current(*, today: dt.date | None = None) -> QuerySet[Tra
             Registration.objects.filter(training=OuterRef("pk"), status=status), "training"
         )
 
-    quota_seats_taken = Registration.objects.filter(
-        training=OuterRef("training"), seat_region=OuterRef("region"), status=Status.CONFIRMED
-    )
-    quotas = (
-        TrainingQuota.objects.select_related("region")
-        .annotate(confirmed_count=_count_of(quota_seats_taken, "training"))
-        .annotate(seats_left=Greatest(F("seats") - F("confirmed_count"), Value(0)))
-    )
     return (
         Training.objects.filter(
             status__in=[Training.Status.OPEN, Training.Status.CLOSED], end_date__gte=today
@@ -238,7 +294,7 @@ def training_list_staff_current(*, today: dt.date | None = None) -> QuerySet[Tra
         .annotate(seats_left=Greatest(F("capacity") - F("confirmed_count"), Value(0)))
         .prefetch_related(
             Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "pk")),
-            Prefetch("quotas", queryset=quotas),
+            Prefetch("quotas", queryset=quotas_with_seats_taken()),
         )
         .order_by("start_date", "title", "pk")
     )
@@ -279,6 +335,9 @@ def registrations_annotate_eligibility(
     ``attendance_percent``, ``hours_attended`` (a duration),
     ``certificate_eligible`` (bool) and ``certificate_reason`` (a key of
     ``ELIGIBILITY_REASONS``). The pages, the services and the reports use it.
+
+    Once the training has ended the rule is decided on all its sessions; before
+    that (the pages' provisional figure, an early issue) on the sessions held so far.
     """
     attended_length = (
         Attendance.objects.filter(
@@ -289,6 +348,9 @@ def registrations_annotate_eligibility(
         .annotate(total=Sum(F("session__ends_at") - F("session__starts_at")))
         .values("total")
     )
+    held_by = WHOLE_TRAINING if training.has_ended() else timezone.now()
+    if held_by is not WHOLE_TRAINING:
+        attended_length = attended_length.filter(session__starts_at__lte=held_by)
     min_length = dt.timedelta(seconds=int(training.min_hours * 3600))
     meets = Q(
         sessions_total__gt=0,
@@ -297,7 +359,7 @@ def registrations_annotate_eligibility(
     )
     confirmed = Q(status=Registration.Status.CONFIRMED)
     return (
-        _with_attendance(queryset)
+        _with_attendance(queryset, held_by=held_by)
         .annotate(
             hours_attended=Coalesce(
                 Subquery(attended_length, output_field=DurationField()),
@@ -411,4 +473,150 @@ def participants_inactive_past_retention(*, today: dt.date | None = None) -> Que
     recent = Registration.objects.filter(participant=OuterRef("pk"), training__end_date__gte=cutoff)
     return Participant.objects.filter(erased_at__isnull=True, created_at__date__lt=cutoff).exclude(
         Exists(recent)
+    )
+
+
+# --- the staff training list (``rtcm.staff.trainings``) -------------------------------
+
+
+def quotas_with_seats_taken() -> QuerySet[TrainingQuota]:
+    """Regional quotas with ``confirmed_count`` (confirmed seats taken from each) and
+    ``seats_left``, for a ``Prefetch("quotas", …)``: one query for every training."""
+    taken = Registration.objects.filter(
+        training=OuterRef("training"),
+        seat_region=OuterRef("region"),
+        status=Registration.Status.CONFIRMED,
+    )
+    return (
+        TrainingQuota.objects.select_related("region")
+        .annotate(confirmed_count=_count_of(taken, "training"))
+        .annotate(seats_left=Greatest(F("seats") - F("confirmed_count"), Value(0)))
+        .order_by("region__position", "region__name")
+    )
+
+
+def training_list_staff(queryset: QuerySet[Training]) -> QuerySet[Training]:
+    """``queryset`` shaped for the coordinators' training list.
+
+    Annotated with ``seats_taken``, ``waitlist_length`` and ``seats_left``
+    (``courses.seats.annotate_seats``, the one seat count) and ``pending_count``
+    (awaiting approval); the regional quotas (``quotas_with_seats_taken``) and
+    the target regions are prefetched. A page of it takes three queries, whatever
+    its length. The caller scopes and orders it.
+    """
+    pending = Registration.objects.filter(
+        training=OuterRef("pk"), status=Registration.Status.PENDING
+    )
+    return (
+        annotate_seats(queryset)
+        .annotate(pending_count=_count_of(pending, "training"))
+        .prefetch_related(Prefetch("quotas", queryset=quotas_with_seats_taken()), "target_regions")
+    )
+
+
+# --- a training's registrations, for the staff page (rtcm.staff.trainings) ---
+
+
+def answer_matches(value, wanted: str) -> bool:
+    """Whether a stored answer (text, a choice, a list of choices, yes/no) matches
+    ``wanted``: a part of a text, a whole choice, yes/no; any letter case."""
+    wanted = wanted.strip().casefold()
+    if isinstance(value, bool):
+        yes = ("yes", "true", "1", str(gettext_lazy("Yes")))
+        no = ("no", "false", "0", str(gettext_lazy("No")))
+        return wanted in {word.casefold() for word in (yes if value else no)}
+    if isinstance(value, list):
+        return any(str(item).casefold() == wanted for item in value)
+    if value is None:
+        return False
+    text = str(value).casefold()
+    return text == wanted or wanted in text
+
+
+def training_registrations_staff(
+    *,
+    training: Training,
+    status: str = "",
+    region: str = "",
+    country: str = "",
+    organisation_type: str = "",
+    question_id: int | None = None,
+    answer: str = "",
+    search: str = "",
+) -> QuerySet[Registration]:
+    """The registrations of ``training`` filtered as the staff page asks, in submission
+    order (first come, first served), with their attendance, participant and region.
+
+    ``country`` matches the nationality or the country of residence; ``answer``
+    (with ``question_id``) matches as ``answer_matches`` says — read from that
+    question's answers in one query, since a JSON value compares differently on
+    each database. One query for the rows, whatever their number (two with an answer).
+    """
+    queryset = Registration.objects.filter(training=training)
+    if status:
+        queryset = queryset.filter(status=status)
+    if region:
+        queryset = queryset.filter(region_id=region)
+    if country:
+        queryset = queryset.filter(
+            Q(participant__nationality=country) | Q(participant__country_of_residence=country)
+        )
+    if organisation_type:
+        queryset = queryset.filter(participant__organisation_type=organisation_type)
+    if search.strip():
+        queryset = queryset.filter(
+            contains_q(
+                (
+                    "participant__given_name",
+                    "participant__family_name",
+                    "participant__email",
+                    "participant__organisation",
+                ),
+                search.strip(),
+            )
+        )
+    if question_id is not None and answer.strip():
+        answered = Answer.objects.filter(
+            question_id=question_id, registration__training=training
+        ).values_list("registration_id", "value")
+        queryset = queryset.filter(
+            pk__in=[pk for pk, value in answered if answer_matches(value, answer)]
+        )
+    return (
+        _with_attendance(queryset)
+        .select_related("participant", "region")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def training_waitlist_staff(*, training: Training) -> QuerySet[Registration]:
+    """The waiting list in its order (``training_waitlist``), with participant and region."""
+    return training_waitlist(training=training).select_related("participant", "region")
+
+
+def training_registration_counts(*, training: Training) -> dict[str, int]:
+    """How many registrations of ``training`` are in each status (every status a key)."""
+    counts = dict.fromkeys(Registration.Status.values, 0)
+    rows = (
+        Registration.objects.filter(training=training)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def training_registration_detail(*, training: Training, pk: int) -> Registration:
+    """One registration of ``training`` (``DoesNotExist`` otherwise) with its answers,
+    status trail (with who) and e-mails, in four queries."""
+    return (
+        Registration.objects.filter(training=training)
+        .select_related("participant", "region", "seat_region", "training")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("question")),
+            Prefetch("events", queryset=RegistrationEvent.objects.select_related("actor")),
+            "notifications",
+        )
+        .get(pk=pk)
     )

@@ -70,7 +70,11 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheet_url = reverse("staff:attendance_sheet", kwargs={"pk": session.pk})
     if request.method == "POST":
         if request.POST.get("all") == "1":
-            marked = services.attendance_mark_all_present(session=session, actor=request.user)
+            try:
+                marked = services.attendance_mark_all_present(session=session, actor=request.user)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(sheet_url)
             messages.success(
                 request,
                 ngettext(
@@ -98,7 +102,12 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, f"{registration.participant}: {error.message}")
         return redirect(f"{sheet_url}#r{registration.pk}")
     rows = selectors.session_attendance_sheet(session=session)
-    context = {"session": session, "rows": rows, "counts": _counts(rows)}
+    context = {
+        "session": session,
+        "rows": rows,
+        "counts": _counts(rows),
+        "started": services.session_has_started(session),
+    }
     return render(request, "participants/staff/attendance_sheet.html", context)
 
 
@@ -179,6 +188,7 @@ def training_certificates(request: HttpRequest, slug: str) -> HttpResponse:
         "training": training,
         "rows": rows,
         "summary": _certificate_summary(rows),
+        "ended": training.has_ended(),
     }
     return render(request, "participants/staff/certificates.html", context)
 
@@ -186,8 +196,15 @@ def training_certificates(request: HttpRequest, slug: str) -> HttpResponse:
 def _certificates_action(request: HttpRequest, training: Training) -> HttpResponse:
     page_url = reverse("staff:training_certificates", kwargs={"slug": training.slug})
     action = request.POST.get("action", "")
+    early_reason = request.POST.get("early_reason", "")
     if action == "issue_all":
-        job = services.certificates_issue_for_training(training=training, actor=request.user)
+        try:
+            job = services.certificates_issue_for_training(
+                training=training, actor=request.user, early_reason=early_reason
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(page_url)
         messages.success(request, _("The certificates are being issued."))
         return redirect("jobs:detail", pk=job.pk)
     if action == "zip":
@@ -209,7 +226,10 @@ def _certificates_action(request: HttpRequest, training: Training) -> HttpRespon
     try:
         if action in ("issue", "reissue"):
             certificate = services.certificate_issue(
-                registration=registration, actor=request.user, force=action == "reissue"
+                registration=registration,
+                actor=request.user,
+                force=action == "reissue",
+                early_reason=early_reason,
             )
             messages.success(
                 request,

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from participants.models import Notification
+from participants.models import MessageEmail, Notification
 from rtcm.core.mail import requeue_stale_emails, send_logged_email
 from rtcm.core.tasks import JobTask
 
@@ -39,6 +39,26 @@ def send_notification(self, notification_id: int) -> str:
 def notifications_requeue_stale() -> int:
     """Beat: queue again what a lost message or a dead worker left behind."""
     return requeue_stale_emails(Notification, send_notification)
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def send_message_email(self, message_email_id: int) -> str:
+    """Send one person's copy of a coordinator's message, exactly once (as notifications)."""
+    from participants.notifications import training_message_email
+
+    return send_logged_email(
+        self,
+        MessageEmail,
+        message_email_id,
+        build=training_message_email,
+        select_related=("message__training", "registration__participant"),
+    )
+
+
+@shared_task
+def message_emails_requeue_stale() -> int:
+    """Beat: queue again the messages' e-mails a lost task or a dead worker left behind."""
+    return requeue_stale_emails(MessageEmail, send_message_email)
 
 
 @shared_task
@@ -116,7 +136,9 @@ def certificates_issue_job(job_id: int) -> str:
     if job is None:
         return "finished already"
     training = Training.objects.get(pk=job.params["training"])
-    to_render = certificates_ensure_for_training(training=training)
+    to_render = certificates_ensure_for_training(
+        training=training, early_reason=job.params.get("early_reason", "")
+    )
     total = Certificate.objects.filter(registration__training=training).count()
     jobs.job_set_progress(job_id=job_id, done=total - len(to_render), total=total)
     if not to_render:

@@ -150,6 +150,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rtcm.core.context_processors.site",
+                # The staff menu per role (rtcm.staff.navigation: the top layer decides it).
+                "rtcm.staff.navigation.navigation",
             ],
         },
     },
@@ -241,6 +243,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "participants.participant", "exclude_fields": ["updated_at"]},
     {"model": "participants.registration"},
     {"model": "participants.certificate"},
+    {"model": "participants.trainingmessage"},  # a message sent to a training's people
     {"model": "experts.expert", "exclude_fields": ["updated_at"], "m2m_fields": ["expertise"]},
     {
         "model": "library.document",
@@ -395,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-notifications": {
         "task": "participants.tasks.notifications_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
+    "requeue-message-emails": {
+        "task": "participants.tasks.message_emails_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
     "requeue-expert-messages": {
@@ -571,6 +578,8 @@ RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default
 # Largest CV (PDF, DOCX or ODT) and photo (JPEG, PNG or WebP) an expert may upload, in bytes.
 RTCM_EXPERT_CV_MAX_BYTES = env.int("RTCM_EXPERT_CV_MAX_BYTES", default=10 * 1024 * 1024)
 RTCM_EXPERT_PHOTO_MAX_BYTES = env.int("RTCM_EXPERT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest signature image (PNG or JPEG) of a certificate's signatory, in bytes.
+RTCM_SIGNATURE_MAX_BYTES = env.int("RTCM_SIGNATURE_MAX_BYTES", default=2 * 1024 * 1024)
 # Archives (DOCX, XLSX, PPTX, ODT, EPUB are ZIPs), judged before anything is unpacked:
 # the most they may unpack to, the most members, the best compression ratio (to 1).
 RTCM_UPLOAD_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int(

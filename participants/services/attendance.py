@@ -9,9 +9,28 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Session
 from participants.models import Attendance, Registration
-from rtcm.core.errors import InvalidTransition
+from rtcm.core.errors import DomainError, InvalidTransition
 
 Status = Registration.Status
+
+
+class SessionNotStarted(DomainError):
+    """Attendance is marked for a session that has not started yet."""
+
+    default_message = _("This session has not started yet: attendance is marked once it starts.")
+    status_code = 400
+    code = "session_not_started"
+    field = "session"
+
+
+def session_has_started(session: Session, *, now=None) -> bool:
+    """The one rule of when a session's attendance may be marked: once it has started."""
+    return session.starts_at <= (now or timezone.now())
+
+
+def _check_started(session: Session) -> None:
+    if not session_has_started(session):
+        raise SessionNotStarted()
 
 
 def attendance_mark(
@@ -23,10 +42,11 @@ def attendance_mark(
 ) -> Attendance:
     """Mark one person present or absent at one session; marking again overwrites.
 
-    Only people holding a confirmed seat of the session's training are marked.
-    The status is read from the database, not from the object passed in, which
-    may be stale.
+    Only people holding a confirmed seat of the session's training are marked,
+    and only once the session has started (``SessionNotStarted``). The status
+    is read from the database, not from the object passed in, which may be stale.
     """
+    _check_started(session)
     is_confirmed = Registration.objects.filter(
         pk=registration.pk, training_id=session.training_id, status=Status.CONFIRMED
     ).exists()
@@ -48,8 +68,10 @@ def attendance_mark_all_present(*, session: Session, actor: AbstractBaseUser | N
     One insert-or-update (``ON CONFLICT … DO UPDATE`` on SQLite and PostgreSQL)
     for the whole list, in one transaction; marks made earlier are overwritten.
     ``marked_at`` is set here: a bulk upsert does not go through ``save()``.
-    Returns how many people were marked.
+    Returns how many people were marked. Refused (``SessionNotStarted``) before
+    the session starts.
     """
+    _check_started(session)
     now = timezone.now()
     with transaction.atomic():
         registration_ids = list(

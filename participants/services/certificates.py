@@ -26,7 +26,7 @@ from participants.tasks import (
     certificates_issue_job,
     certificates_zip_job,
 )
-from rtcm.core.errors import InvalidTransition, NotEligible
+from rtcm.core.errors import DomainError, InvalidTransition, NotEligible
 from rtcm.core.jobs import job_create
 from rtcm.core.models import Job
 
@@ -44,7 +44,32 @@ def _next_serial_numbers(year: int, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _new_certificates(registrations: list[Registration]) -> list[Certificate]:
+class TrainingNotEnded(DomainError):
+    """Certificates asked for before the training's end, without a reason."""
+
+    default_message = _(
+        "This training has not ended yet: certificates are issued after its end. "
+        "To issue them early, say why."
+    )
+    status_code = 409
+    code = "training_not_ended"
+    field = "early_reason"
+
+
+def _early_reason(training: Training, early_reason: str) -> str:
+    """The rule: certificates once the training has ended; before that only on an
+    explicit "issue early" with a reason (kept on each certificate). Returns the
+    reason to keep ("" after the end)."""
+    if training.has_ended():
+        return ""
+    if not early_reason.strip():
+        raise TrainingNotEnded()
+    return early_reason.strip()
+
+
+def _new_certificates(
+    registrations: list[Registration], *, early_reason: str = ""
+) -> list[Certificate]:
     now = timezone.now()
     year = timezone.localdate(now).year
     numbers = _next_serial_numbers(year, len(registrations))
@@ -55,21 +80,24 @@ def _new_certificates(registrations: list[Registration]) -> list[Certificate]:
             number=number,
             serial=f"RTCM-{year}-{number:05d}",
             issued_at=now,
+            issued_early_reason=early_reason,
         )
         for registration, number in zip(registrations, numbers, strict=True)
     )
 
 
-def certificates_ensure_for_training(*, training: Training) -> list[int]:
+def certificates_ensure_for_training(*, training: Training, early_reason: str = "") -> list[int]:
     """Create the missing certificate rows of every eligible registration.
 
     One transaction under the training's lock: serials are handed out in the
     order of the participants' names, consecutively, and a second run (or a
     retried task) creates nothing. Returns the ids of all the training's
-    certificates still without a PDF.
+    certificates still without a PDF. Before the training's end it refuses
+    (``TrainingNotEnded``) unless ``early_reason`` says why.
     """
     with transaction.atomic():
         training = _lock_training(training.pk)
+        early_reason = _early_reason(training, early_reason)
         eligibility = selectors.training_certificate_eligibility(training=training)
         eligible_ids = [pk for pk, e in eligibility.items() if e.eligible]
         missing = list(
@@ -82,7 +110,7 @@ def certificates_ensure_for_training(*, training: Training) -> list[int]:
             .order_by("participant__family_name", "participant__given_name", "pk")
         )
         if missing:
-            _new_certificates(missing)
+            _new_certificates(missing, early_reason=early_reason)
     return list(
         Certificate.objects.filter(
             registration__training=training,
@@ -95,16 +123,22 @@ def certificates_ensure_for_training(*, training: Training) -> list[int]:
 
 
 def certificate_issue(
-    *, registration: Registration, actor: AbstractBaseUser | None = None, force: bool = False
+    *,
+    registration: Registration,
+    actor: AbstractBaseUser | None = None,
+    force: bool = False,
+    early_reason: str = "",
 ) -> Certificate:
     """Issue one certificate on demand, or re-issue it (same serial and code, new PDF).
 
     Refuses (``NotEligible``) a registration that is not eligible, unless staff
-    granted it. Re-issuing replaces the old file, e.g. after a name correction.
+    granted it, and a new certificate before the training's end without
+    ``early_reason`` (``TrainingNotEnded``). Re-issuing replaces the old file,
+    e.g. after a name correction.
     """
     training = registration.training
     with transaction.atomic():
-        _lock_training(training.pk)
+        training = _lock_training(training.pk)
         registration = _lock_registration(registration)
         eligibility = selectors.training_certificate_eligibility(training=training)
         decision = eligibility.get(registration.pk)
@@ -117,7 +151,8 @@ def certificate_issue(
         if certificate is not None and certificate.revoked_at is not None:
             raise InvalidTransition(_("A revoked certificate is not issued again."))
         if certificate is None:
-            [certificate] = _new_certificates([registration])
+            reason = _early_reason(training, early_reason)
+            [certificate] = _new_certificates([registration], early_reason=reason)
     certificate_render(certificate_id=certificate.pk, force=force or bool(certificate.pdf))
     certificate.refresh_from_db()
     return certificate
@@ -173,6 +208,22 @@ def certificate_revoke(
     return certificate
 
 
+def certificate_revoke_for_cancelled(
+    *, registration: Registration, actor: AbstractBaseUser | None
+) -> bool:
+    """A cancelled registration keeps no valid certificate: revoke it, reason
+    "registration cancelled". Call inside the cancelling transaction. Returns
+    whether a certificate was revoked."""
+    revoked = Certificate.objects.filter(
+        registration_id=registration.pk, revoked_at__isnull=True
+    ).update(
+        revoked_at=timezone.now(),
+        revoked_reason=str(_("registration cancelled")),
+        revoked_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    return bool(revoked)
+
+
 def registration_decide_certificate(
     *, registration: Registration, decision: str, reason: str, actor: AbstractBaseUser
 ) -> Registration:
@@ -192,14 +243,20 @@ def registration_decide_certificate(
     return registration
 
 
-def certificates_issue_for_training(*, training: Training, actor: AbstractBaseUser | None) -> Job:
-    """Start the bulk job: issue every eligible certificate of the training."""
+def certificates_issue_for_training(
+    *, training: Training, actor: AbstractBaseUser | None, early_reason: str = ""
+) -> Job:
+    """Start the bulk job: issue every eligible certificate of the training.
+
+    Before the training's end only with ``early_reason`` (``TrainingNotEnded``,
+    and no job is started); the job keeps the reason on each certificate.
+    """
+    early_reason = _early_reason(training, early_reason)
+    params = {"training": training.pk, "title": training.title}
+    if early_reason:
+        params["early_reason"] = early_reason
     with transaction.atomic():
-        job = job_create(
-            kind=CERTIFICATES_JOB,
-            params={"training": training.pk, "title": training.title},
-            user=actor,
-        )
+        job = job_create(kind=CERTIFICATES_JOB, params=params, user=actor)
         certificates_issue_job.delay_on_commit(job.pk)
     return job
 

@@ -35,6 +35,7 @@ from participants.models import (
     Registration,
     RegistrationEvent,
 )
+from participants.services.certificates import certificate_revoke_for_cancelled
 from participants.services.consents import participant_record_consents
 from participants.services.notifications import notification_queue
 from participants.services.seats import SeatMap, _lock_registration, _lock_training, _seat_map
@@ -89,6 +90,11 @@ def _change_status(
         notification_queue(registration=registration, kind=notify)
 
 
+WAITLIST_CLOSED_MESSAGE = _(
+    "This training is full and has already started: its waiting list is closed."
+)
+
+
 def _offer_seat_or_waitlist(
     registration: Registration, seats: SeatMap, *, actor_kind: str, actor=None, note: str = ""
 ) -> None:
@@ -106,6 +112,8 @@ def _offer_seat_or_waitlist(
             seat_region=seat_region,
         )
     elif registration.training.waitlist_enabled:
+        if not registration.training.waitlist_is_open():
+            raise TrainingFull(WAITLIST_CLOSED_MESSAGE, field="non_field_errors")
         _change_status(
             registration,
             Status.WAITLISTED,
@@ -171,7 +179,8 @@ def registration_submit(
 
     Locks the training row, then decides: approval required → PENDING; a seat
     (of the person's regional quota, or open) free → CONFIRMED; else
-    WAITLISTED, or ``TrainingFull`` when the training keeps no waiting list.
+    WAITLISTED, or ``TrainingFull`` when the training keeps no waiting list
+    or has started and keeps it closed after the start (``Training.waitlist_is_open``).
     Raises ``RegistrationClosed`` outside the registration window (staff
     imports pass ``enforce_window=False``) and ``AlreadyRegistered`` when the
     e-mail (any case) holds an active registration. A cancelled registration
@@ -361,6 +370,7 @@ def registration_cancel(
             note=reason,
             notify=Kind.CANCELLED,
         )
+        certificate_revoke_for_cancelled(registration=registration, actor=actor)
         if freed:
             _promote_waitlisted(training=training)
     return registration
@@ -443,6 +453,8 @@ def registration_move(
             _change_status(
                 registration, status, actor_kind=Actor.STAFF, actor=actor, note=note, notify=notify
             )
+            if status == Status.CANCELLED:
+                certificate_revoke_for_cancelled(registration=registration, actor=actor)
         if freed:
             _promote_waitlisted(training=training)
     return registration

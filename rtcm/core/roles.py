@@ -40,6 +40,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.attendance": EDIT,
         "participants.certificate": ("view", "change"),
         "participants.notification": VIEW,
+        # Sent from the training's messages page, never from the admin.
+        "participants.trainingmessage": VIEW,
+        "participants.messageemail": VIEW,
         "experts.trainerrating": VIEW,
         "experts.expert": VIEW,  # to pick trainers for sessions
         "core.region": VIEW,
@@ -56,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.registration": VIEW,
         "participants.attendance": VIEW,
         "participants.certificate": VIEW,
+        "participants.trainingmessage": VIEW,  # what was sent, not to whom
         "experts.trainerrating": VIEW,
         "experts.expert": VIEW,
         "core.region": EDIT,  # the country -> region mapping the reports group by

@@ -25,11 +25,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
@@ -671,3 +672,84 @@ def pdf_active_content(reader: PdfReader) -> str | None:
             if problem:
                 return problem
     return None
+
+
+# --- images (decoded, re-encoded) -----------------------------------------------------
+
+IMAGE_MAX_PIXELS = 40_000_000  # a larger image is refused before it is decoded
+
+
+def image_check(
+    uploaded_file,
+    *,
+    formats: Iterable[str],
+    max_bytes: int,
+    max_side: int,
+    field: str,
+    output_format: str = "PNG",
+    max_pixels: int = IMAGE_MAX_PIXELS,
+    messages: Mapping[str, str] | None = None,
+) -> ContentFile:
+    """The image checked by decoding it, returned re-encoded (``output_format``, at most
+    ``max_side`` pixels wide and high), or ``UploadRefused`` on ``field``.
+
+    Judged by content, never by name or browser type: a file Pillow cannot decode as
+    one of ``formats`` (Pillow's names: "PNG", "JPEG" …) is refused. Re-encoding drops
+    whatever else the file carried (metadata, trailing data, a polyglot's payload).
+    PNG output keeps transparency. ``messages`` may word the refusals for the kind of
+    image (keys ``too_large`` with ``%(limit)s``, ``empty``, ``not_image``, ``too_many_pixels``).
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    formats = frozenset(formats)
+    words = {
+        "too_large": _("The image is larger than the limit of %(limit)s."),
+        "empty": _("The file is empty."),
+        "not_image": _("This file is not an image of an accepted type (%(types)s).")
+        % {"types": ", ".join(sorted(formats))},
+        "too_many_pixels": _("The image has too many pixels."),
+        **(messages or {}),
+    }
+    too_large = UploadRefused(
+        words["too_large"] % {"limit": filesizeformat(max_bytes)}, field=field
+    )
+    if (getattr(uploaded_file, "size", 0) or 0) > max_bytes:
+        raise too_large
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    uploaded_file.seek(0)
+    if not data:
+        raise UploadRefused(words["empty"], field=field)
+    if len(data) > max_bytes:
+        raise too_large
+    refused = UploadRefused(words["not_image"], field=field)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in formats:
+                    raise refused
+                if probe.width * probe.height > max_pixels:
+                    raise UploadRefused(words["too_many_pixels"], field=field)
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image = ImageOps.exif_transpose(image)
+                image = image.convert("RGBA" if output_format == "PNG" else "RGB")
+                image.thumbnail((max_side, max_side))
+                out = io.BytesIO()
+                if output_format == "JPEG":
+                    image.save(out, format="JPEG", quality=85, optimize=True)
+                else:
+                    image.save(out, format=output_format, optimize=True)
+    except UploadRefused:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
+        raise refused from error
+    return ContentFile(out.getvalue(), name=f"image.{output_format.lower()}")

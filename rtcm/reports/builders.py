@@ -7,8 +7,11 @@ database has already counted. Tests pin the query counts.
 
 Conventions shared by the three reports:
 
-- A training is *held* in a period when it starts in it (``start_date`` in
-  [start, end]) and is neither a draft nor cancelled.
+- A training is *held* in a period when it took place in it
+  (``courses.selectors.trainings_held``, the home page's definition too):
+  neither a draft nor cancelled, started by today, and ended within the
+  period or running up to its end. Trainings of the period that have not
+  started yet are *scheduled*: listed apart, in no total nor attendance %.
 - People are counted from **confirmed** registrations.
 - A registration's region is the one recorded when the person registered
   (``Registration.region``, what the quotas used); for older rows without it,
@@ -48,6 +51,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from courses.models import Curriculum, Session, Topic, Training
+from courses.selectors import trainings_held, trainings_scheduled
 from experts.models import Expert
 from participants.models import Attendance, Certificate, Participant, Registration
 from participants.selectors import (
@@ -59,7 +63,6 @@ from rtcm.core.regions import region_code_subquery
 from rtcm.reports.document import Chart, Figure, Report, Section, Table
 
 CONFIRMED = Registration.Status.CONFIRMED
-NOT_HELD = (Training.Status.DRAFT, Training.Status.CANCELLED)
 ZERO_DURATION = dt.timedelta(0)
 
 
@@ -478,13 +481,36 @@ def _trainings_held(
     topic: str | None = None,
     format: str | None = None,
 ) -> QuerySet[Training]:
-    """Trainings starting in [start, end], neither draft nor cancelled, filtered.
+    """Trainings held in [start, end] (``trainings_held``), filtered.
 
     Many-to-many filters go through ``pk__in`` so that rows are not repeated.
     """
-    trainings = Training.objects.filter(start_date__gte=start, start_date__lte=end).exclude(
-        status__in=NOT_HELD
+    return _filtered(
+        trainings_held(start=start, end=end), region=region, topic=topic, format=format
     )
+
+
+def _trainings_scheduled(
+    start: dt.date,
+    end: dt.date,
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,
+) -> QuerySet[Training]:
+    """Trainings of [start, end] not started yet (``trainings_scheduled``), filtered."""
+    return _filtered(
+        trainings_scheduled(start=start, end=end), region=region, topic=topic, format=format
+    )
+
+
+def _filtered(
+    trainings: QuerySet[Training],
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    format: str | None = None,
+) -> QuerySet[Training]:
     if region:
         trainings = trainings.filter(
             pk__in=Training.objects.filter(target_regions__code=region).values("pk")
@@ -605,6 +631,7 @@ def activity_report(
             summary,
             breakdowns,
             _activity_trainings(trainings, confirmed),
+            _activity_scheduled(_trainings_scheduled(start, end, **filters)),
             _activity_experts(trainings),
         ],
         params={"start": start.isoformat(), "end": end.isoformat(), **filters},
@@ -689,9 +716,9 @@ def _activity_trainings(
         .order_by()
         .values_list("registration__training", "n")
     )
-    listed = trainings.annotate(sessions_count=Count("sessions")).order_by(
-        "start_date", "title", "pk"
-    )
+    listed = trainings.annotate(
+        sessions_count=Count("sessions", filter=Q(sessions__starts_at__lte=timezone.now()))
+    ).order_by("start_date", "title", "pk")
     rows = []
     for training in listed:
         people = confirmed_by_training.get(training.pk, 0)
@@ -723,7 +750,36 @@ def _activity_trainings(
                 ],
                 rows=rows,
                 numeric=[5, 6],
-                note=_("Attendance: sessions attended of all sessions, for confirmed people."),
+                note=_(
+                    "Attendance: sessions attended of the sessions held so far, "
+                    "for confirmed people."
+                ),
+            )
+        ],
+    )
+
+
+def _activity_scheduled(trainings: QuerySet[Training]) -> Section:
+    """The period's trainings that have not started yet: listed, never counted. One query."""
+    rows = [
+        [
+            training.title,
+            training.start_date,
+            training.end_date,
+            training.get_format_display(),
+            _("Online") if training.is_online else training.venue_city,
+        ]
+        for training in trainings.order_by("start_date", "title", "pk")
+    ]
+    return Section(
+        title=_("Scheduled"),
+        tables=[
+            Table(
+                key="trainings_scheduled",
+                title=_("Trainings scheduled"),
+                columns=[_("Training"), _("Start"), _("End"), _("Format"), _("City")],
+                rows=rows,
+                note=_("Not started yet: not counted among the trainings held."),
             )
         ],
     )

@@ -3,9 +3,13 @@ service's (``report_request_validate``), whose errors land beside their fields."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic, Training
@@ -31,9 +35,38 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar quarter of ``day``."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = day.replace(month=first_month, day=1)
+    next_start = (start + dt.timedelta(days=92)).replace(day=1)
+    return start, next_start - dt.timedelta(days=1)
+
+
+def dates_text(start: dt.date, end: dt.date) -> str:
+    """ "12–16 May 2027", "28 May – 2 June 2027", "30 Dec 2026 – 3 Jan 2027"."""
+    last = date_format(end, "j F Y")
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{date_format(start, 'j')}–{last}"
+    if start.year == end.year:
+        return f"{date_format(start, 'j F')} – {last}"
+    return f"{date_format(start, 'j F Y')} – {last}"
+
+
+class TrainingChoiceField(forms.ModelChoiceField):
+    """Titles repeat (most trainings are re-runs): each choice shows its dates and city."""
+
+    def label_from_instance(self, obj: Training) -> str:
+        place = _("Online") if obj.is_online else obj.venue_city
+        when = dates_text(obj.start_date, obj.end_date)
+        return f"{obj.title} — {when}, {place}" if place else f"{obj.title} — {when}"
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
-    training = forms.ModelChoiceField(
+    training = TrainingChoiceField(
         label=_("Training"),
         queryset=Training.objects.none(),
         to_field_name="slug",
@@ -69,6 +102,11 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A sensible default: this quarter.
+            start, end = quarter_of(timezone.localdate())
+            self.initial.setdefault("start", start)
+            self.initial.setdefault("end", end)
         self.fields["kind"].choices = [(kind, KIND_LABELS[kind]) for kind in report_kinds_for(user)]
         self.fields["training"].queryset = reports_trainings_for(user)
         self.fields["training_format"].choices = [

@@ -20,8 +20,7 @@ from django.views.decorators.http import require_GET
 
 from courses import selectors as course_selectors
 from participants import selectors
-from rtcm.core.access import VIEW, scope_to_trainings, staff_required, user_has_role
-from rtcm.core.roles import MANAGER
+from rtcm.core.access import VIEW, scope_to_trainings, staff_required
 
 PENDING_LIST_LENGTH = 20
 
@@ -83,16 +82,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         action=VIEW,
         path="training__coordinators",
     )
+    weeks = _month_calendar(month)
     context = {
         "month": month,
         "previous_month": previous_month,
         "next_month": next_month,
         "weekdays": [WEEKDAYS_ABBR[day] for day in range(7)],
-        "weeks": _month_calendar(month),
+        "weeks": weeks,
+        # The phone's list of the month: its days that have a training or a session.
+        "busy_days": [
+            day
+            for week in weeks
+            for day in week
+            if day["in_month"] and (day["trainings"] or day["sessions"])
+        ],
         "pending_count": pending.count(),
         "pending": list(pending[:PENDING_LIST_LENGTH]),
         "trainings": list(selectors.training_list_staff_current()),
-        "may_read_audit_log": user_has_role(request.user, MANAGER),
-        "may_answer_privacy_requests": user_has_role(request.user, MANAGER),
     }
     return render(request, "staff/dashboard.html", context)

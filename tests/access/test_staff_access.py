@@ -23,6 +23,7 @@ redirect that is not the sign-in, or a 400/409 of the rules behind the door).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from courses.models import Session, Training
 from participants.models import Attendance
 from rtcm.core import jobs
 from rtcm.core.roles import COORDINATOR, LIBRARIAN, MANAGER, NETWORK_OFFICER
@@ -92,6 +95,7 @@ REPORTS = expect(ok={"owner", "teammate", "manager", "superuser"})
 REPORT_OF_A = expect(ok={"owner", "manager", "superuser"})  # the teammate: 403, as before
 PRIVACY = expect(ok={"manager", "superuser"})  # data-protection requests
 AUDIT_LOG = expect(ok={"manager", "superuser"})  # every staff member's actions
+COORDINATORS = expect(ok={"owner", "teammate", "superuser"})  # e.g. creating a training
 # The report page offers the teammate their own trainings only: A is not a valid choice.
 REPORT_PAGE_OF_A = {**REPORT_OF_A, "teammate": 400}
 
@@ -151,6 +155,7 @@ class Case:
     marker: Callable[[Scene], str] | None = None  # what a list shows of training A
     id: str = ""
     refused: bool = False  # a 400 is the answer to compare (a form refusing the choice)
+    prepare: Callable[[Scene], None] | None = None  # changes the scene needs first
 
     def __post_init__(self):
         self.id = self.id or f"{self.name}:{self.method}"
@@ -181,9 +186,27 @@ def job_a(s):
     return s.job.pk
 
 
+def session_today(s):
+    """Training A's session moved to today, just after midnight (and its training to today)."""
+    today = timezone.localdate()
+    Training.objects.filter(pk=s.training.pk).update(start_date=today, end_date=today)
+    starts_at = timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1)))
+    Session.objects.filter(pk=s.session.pk).update(
+        starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=1)
+    )
+
+
 CASES: list[Case] = [
     # --- staff pages ---------------------------------------------------------------
     Case("staff:dashboard", ANY_STAFF, _r("staff:dashboard")),
+    # Today's sessions: training A's session shows to those who view training A.
+    Case(
+        "staff:today",
+        TRAINING_LIST,
+        _r("staff:today"),
+        marker=lambda s: reverse("staff:attendance_sheet", kwargs={"pk": s.session.pk}),
+        prepare=lambda s: session_today(s),
+    ),
     Case("staff:audit", AUDIT_LOG, _r("staff:audit"), id="staff:audit:changes"),
     Case(
         "staff:audit",
@@ -218,6 +241,97 @@ CASES: list[Case] = [
         lambda s: reverse(
             "staff:certificate_pdf", kwargs={"slug": s.training.slug, "pk": s.certificate.pk}
         ),
+    ),
+    # The training workspace: the list (mine first), a training's page, its moves, its clone.
+    Case(
+        "staff:training_list",
+        TRAINING_LIST,
+        _r("staff:training_list"),
+        marker=lambda s: s.training.title,
+    ),
+    Case("staff:training_detail", TRAINING_READ, _r("staff:training_detail", slug=slug_a)),
+    Case(
+        "staff:training_action",
+        TRAINING_CHANGE,  # the confirmation page asking the reason
+        _r("staff:training_action", slug=slug_a, action=lambda s: "cancel"),
+        id="staff:training_action:cancel-page",
+    ),
+    Case(
+        "staff:training_action",
+        TRAINING_CHANGE,
+        _r("staff:training_action", slug=slug_a, action=lambda s: "close"),
+        method="post",
+        data=lambda s: {},
+    ),
+    Case(
+        "staff:training_action",
+        TRAINING_CHANGE,
+        _r("staff:training_action", slug=slug_a, action=lambda s: "cancel"),
+        method="post",
+        data=lambda s: {"reason": "The venue flooded"},
+        id="staff:training_action:cancel",
+    ),
+    Case("staff:training_clone", TRAINING_CHANGE, _r("staff:training_clone", slug=slug_a)),
+    Case(
+        "staff:training_clone",
+        TRAINING_CHANGE,
+        _r("staff:training_clone", slug=slug_a),
+        method="post",
+        data=lambda s: {"start_date": (s.training.start_date + dt.timedelta(days=7)).isoformat()},
+    ),
+    # Creating a training (any coordinator: they run what they create) and editing one.
+    Case("staff:training_create", COORDINATORS, _r("staff:training_create")),
+    Case(
+        "staff:training_create",
+        COORDINATORS,  # an empty form: 400, the page again with its errors
+        _r("staff:training_create"),
+        method="post",
+        data=lambda s: {},
+    ),
+    Case("staff:training_edit", TRAINING_CHANGE, _r("staff:training_edit", slug=slug_a)),
+    Case(
+        "staff:training_edit",
+        TRAINING_CHANGE,
+        _r("staff:training_edit", slug=slug_a),
+        method="post",
+        data=lambda s: {},
+    ),
+    Case("staff:training_messages", TRAINING_READ, _r("staff:training_messages", slug=slug_a)),
+    Case(
+        "staff:training_messages",
+        TRAINING_CHANGE,
+        _r("staff:training_messages", slug=slug_a),
+        method="post",
+        data=lambda s: {
+            "action": "preview",
+            "statuses": ["confirmed"],
+            "subject": "S",
+            "body": "B",
+        },
+    ),
+    Case(
+        "staff:training_registrations",
+        TRAINING_READ,
+        _r("staff:training_registrations", slug=slug_a),
+    ),
+    Case(
+        "staff:training_registrations",
+        TRAINING_CHANGE,
+        _r("staff:training_registrations", slug=slug_a),
+        method="post",
+        data=lambda s: {"registrations": [s.registration.pk], "action": "cancel"},
+    ),
+    Case(
+        "staff:registration_detail",
+        TRAINING_READ,
+        _r("staff:registration_detail", slug=slug_a, pk=registration_a),
+    ),
+    Case(
+        "staff:registration_detail",
+        TRAINING_CHANGE,
+        _r("staff:registration_detail", slug=slug_a, pk=registration_a),
+        method="post",
+        data=lambda s: {"status": "cancelled", "note": "Moved"},
     ),
     Case("staff_io:training_import", TRAINING_CHANGE, _r("staff_io:training_import", slug=slug_a)),
     Case(
@@ -528,6 +642,11 @@ ADMIN = {
     "participants.certificate": (ADMIN_SCOPED, lambda s: s.certificate),
     "participants.attendance": (ADMIN_SCOPED, lambda s: s.registration.attendance.get()),
     "participants.notification": (expect(ok={"owner", "teammate", "superuser"}), None),
+    "participants.trainingmessage": (
+        expect(ok={"owner", "teammate", "manager", "superuser"}),
+        None,
+    ),
+    "participants.messageemail": (expect(ok={"owner", "teammate", "superuser"}), None),
     "library.document": (expect(ok={"librarian", "superuser"}), None),
     "experts.expert": (expect(ok={"owner", "teammate", "manager", "officer", "superuser"}), None),
     "experts.expertmessage": (expect(ok={"officer", "superuser"}), None),
@@ -682,6 +801,8 @@ def _run_cast(scene, send, *, api, marker, refused=False) -> dict:
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_the_cast_at_each_staff_door(case):
     scene = build_scene()
+    if case.prepare:
+        case.prepare(scene)
     marker = case.marker(scene) if case.marker else None
     seen = _run_cast(
         scene,

@@ -1,7 +1,10 @@
 """The API: public reads and submission; coordinators' list and actions."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from participants.models import Registration
@@ -17,6 +20,11 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def last_week():
+    """A training that started last week: attendance is marked once a session has started."""
+    return timezone.localdate() - dt.timedelta(days=7)
 
 
 @pytest.fixture(autouse=True)
@@ -254,7 +262,7 @@ def test_api_submission_with_answers_and_their_errors(anonymous):
 
 
 def test_attendance_through_the_api_for_coordinators_only(anonymous, other_staff, coordinator):
-    session = SessionFactory()
+    session = SessionFactory(training=TrainingFactory(start_date=last_week()))
     confirmed = RegistrationFactory(training=session.training)
     waiting = RegistrationFactory(training=session.training, status="waitlisted")
     url = f"/api/v1/sessions/{session.pk}/attendance/"
@@ -285,7 +293,7 @@ def test_attendance_body_that_is_not_one_mark_is_a_400(coordinator):
 
 
 def test_attendance_all_present_through_the_api(coordinator):
-    session = SessionFactory()
+    session = SessionFactory(training=TrainingFactory(start_date=last_week()))
     first = RegistrationFactory(training=session.training)
     second = RegistrationFactory(training=session.training)
     url = f"/api/v1/sessions/{session.pk}/attendance/"

@@ -48,7 +48,9 @@ NAMES = {
 
 @pytest.fixture
 def training():
-    return TrainingFactory(title="Return and reintegration")
+    """Held last week: attendance is marked only for sessions that have started."""
+    start = timezone.localdate() - dt.timedelta(days=7)
+    return TrainingFactory(title="Return and reintegration", start_date=start)
 
 
 def sessions_of(training, count):

@@ -16,6 +16,11 @@ from tests.factories import AttendanceFactory, RegistrationFactory, SessionFacto
 pytestmark = pytest.mark.django_db
 
 
+def held_training(**fields):
+    """A training that ended last week: eligibility is final on all its sessions."""
+    return TrainingFactory(start_date=timezone.localdate() - dt.timedelta(days=7), **fields)
+
+
 def sessions_of(training, minutes: list[int]):
     start = timezone.make_aware(dt.datetime.combine(training.start_date, dt.time(8)))
     sessions = []
@@ -42,7 +47,7 @@ def eligible_not_issued(training) -> int:
 def test_hours_are_the_exact_lengths_summed_for_every_reader():
     # Two 59-minute sessions are 1 h 58 min: below a 2-hour minimum. Each rounded to a
     # tenth of an hour they would make 2.0 h; the one rule compares the exact lengths.
-    training = TrainingFactory(min_attendance_percent=50, min_hours=Decimal("2.0"))
+    training = held_training(min_attendance_percent=50, min_hours=Decimal("2.0"))
     sessions = sessions_of(training, [59, 59, 60])
     short = RegistrationFactory(training=training)
     present(short, sessions[:2])
@@ -67,7 +72,7 @@ def test_hours_are_the_exact_lengths_summed_for_every_reader():
 
 
 def test_staff_decisions_win_and_only_confirmed_people_count():
-    training = TrainingFactory(min_attendance_percent=100, min_hours=Decimal("0"))
+    training = held_training(min_attendance_percent=100, min_hours=Decimal("0"))
     sessions = sessions_of(training, [60, 60])
     granted = RegistrationFactory(training=training, certificate_override="grant")
     withheld = RegistrationFactory(training=training, certificate_override="withhold")
@@ -95,7 +100,7 @@ def test_staff_decisions_win_and_only_confirmed_people_count():
 
 
 def test_a_training_without_sessions_gives_no_certificate_by_attendance():
-    training = TrainingFactory(min_attendance_percent=0, min_hours=Decimal("0"))
+    training = held_training(min_attendance_percent=0, min_hours=Decimal("0"))
     registration = RegistrationFactory(training=training)
     decision = selectors.training_certificate_eligibility(training=training)[registration.pk]
     assert decision.eligible is False
@@ -103,7 +108,7 @@ def test_a_training_without_sessions_gives_no_certificate_by_attendance():
 
 
 def test_the_rule_is_one_query_whatever_the_number_of_people(django_assert_num_queries):
-    training = TrainingFactory()
+    training = held_training()
     sessions = sessions_of(training, [180, 180])
     for _ in range(6):
         present(RegistrationFactory(training=training), sessions)

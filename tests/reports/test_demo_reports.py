@@ -1,5 +1,6 @@
 """Every report from the demo center, in every format, checked against counts made here."""
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -7,6 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 from pypdf import PdfReader
 
 from courses.models import Training
@@ -74,7 +76,7 @@ def test_activity_report_of_the_demo_prints_every_script_and_the_totals(demo):
     pdf, _ = build(kind="activity", start="2020-01-01", end="2030-12-31", format="pdf")
     text = pdf_text(pdf)
     held = (
-        Training.objects.filter(start_date__gte="2020-01-01", start_date__lte="2030-12-31")
+        Training.objects.filter(start_date__lte=timezone.localdate(), end_date__gte="2020-01-01")
         .exclude(status__in=["draft", "cancelled"])
         .count()
     )
@@ -91,6 +93,41 @@ def test_activity_report_of_the_demo_prints_every_script_and_the_totals(demo):
     book.close()
     experts_and_countries = names + text
     assert "Central Asia" in experts_and_countries
+
+
+def test_the_demo_current_period_lists_next_february_as_scheduled_not_held(demo):
+    """The demo has trainings next February: in a period reaching them they are listed
+    as scheduled, never among the trainings held at 0 %; the headline is the home page's."""
+    from courses.selectors import trainings_held
+    from participants.selectors import center_totals
+    from rtcm.reports.builders import activity_report
+
+    today = timezone.localdate()
+    february = (
+        Training.objects.filter(start_date__gt=today, start_date__month=2)
+        .exclude(status__in=["draft", "cancelled"])
+        .order_by("start_date")
+        .first()
+    )
+    assert february is not None, "the demo schedules trainings next February"
+    start = today.replace(month=1, day=1)
+    report = activity_report(start=start, end=february.end_date)
+    tables = {table.key: table for table in report.tables}
+    held = [(row[0], row[1]) for row in tables["trainings"].rows]
+    scheduled = [(row[0], row[1]) for row in tables["trainings_scheduled"].rows]
+    assert (february.title, february.start_date) in scheduled
+    assert (february.title, february.start_date) not in held
+    assert all(row_start <= today for _title, row_start in held)
+    figures = {f.label: f.value for s in report.sections for f in s.figures}
+    assert figures["Trainings held"] == len(held)
+    everything = {
+        f.label: f.value
+        for s in activity_report(start=dt.date(2000, 1, 1), end=dt.date(2100, 12, 31)).sections
+        for f in s.figures
+    }
+    totals = center_totals()
+    assert everything["Trainings held"] == totals["trainings_held"] == trainings_held().count()
+    assert everything["Unique participants"] == totals["participants_trained"]
 
 
 def test_coverage_report_of_the_demo_lists_every_module(demo):
