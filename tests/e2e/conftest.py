@@ -58,8 +58,11 @@ def _migrations_rows_back() -> None:
         connection.creation.deserialize_db_from_string(serialized)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(django_db_setup, django_db_blocker):
+    """Chromium, for one test file at a time: Playwright's event loop must stop before the
+    worker goes on to other files, whose database connections would otherwise be
+    context-local ones nobody closes (PostgreSQL then refuses to drop the test database)."""
     from django.db import connections
 
     serialized = getattr(connections["default"], "_test_serialized_contents", None)
@@ -79,6 +82,7 @@ def browser(django_db_setup, django_db_blocker):
         )
         yield browser
         browser.close()
+    connections.close_all()
 
 
 @pytest.fixture(autouse=True)
