@@ -36,6 +36,7 @@ from rtcm.core.access import (
     scope_to_trainings,
     user_acts_on_every_training,
 )
+from rtcm.core.admin import ServiceSavingAdminMixin
 from rtcm.core.errors import DomainError
 
 
@@ -544,7 +545,10 @@ class MessageEmailAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+class AttendanceAdmin(ServiceSavingAdminMixin, TrainingScopedAdminMixin, admin.ModelAdmin):
+    """Power use; marks go through ``attendance_mark`` as on the sheet (confirmed people
+    only, sessions that have started), and a mark's person and session stay fixed."""
+
     training_path = "registration__training__coordinators"
     list_display = ["registration", "session", "present", "marked_by", "marked_at"]
     list_filter = ["present", "session__training"]
@@ -559,3 +563,19 @@ class AttendanceAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
         "marked_by",
     ]
     raw_id_fields = ["registration", "session"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*fields, "marked_by"]
+        return [*fields, "registration", "session"] if obj is not None else fields
+
+    def save_through_service(self, request, obj, form, change):
+        return services.attendance_mark(
+            session=obj.session,
+            registration=obj.registration,
+            present=form.cleaned_data["present"],
+            actor=request.user,
+        )
+
+    def delete_through_service(self, request, obj):
+        obj.delete()  # no rule guards removing a mark (coordinators hold no delete right)

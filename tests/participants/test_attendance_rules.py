@@ -130,3 +130,28 @@ def test_eligibility_is_decided_on_every_session_once_the_training_has_ended(run
     assert not decision.eligible
     row = selectors.training_registrations_with_attendance(training=running).get(pk=both.pk)
     assert (row.sessions_total, row.attendance_percent) == (4, 50)
+
+
+def test_the_admin_marks_through_the_service_and_refuses_a_future_session(
+    running, coordinator, coordinator_client
+):
+    held, _held_too, future, _later = sessions(running)
+    registration = RegistrationFactory(training=running)  # confirmed
+    url = reverse("admin:participants_attendance_add")
+    refused = coordinator_client.post(
+        url, {"registration": registration.pk, "session": future.pk, "present": "on"}
+    )
+    assert refused.status_code == 200
+    assert "This session has not started yet" in refused.content.decode()
+    assert not Attendance.objects.exists()
+
+    marked = coordinator_client.post(
+        url, {"registration": registration.pk, "session": held.pk, "present": "on"}
+    )
+    assert marked.status_code == 302
+    attendance = Attendance.objects.get()
+    assert (attendance.session, attendance.present, attendance.marked_by) == (
+        held,
+        True,
+        coordinator,
+    )
