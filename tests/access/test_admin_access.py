@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
@@ -64,7 +65,10 @@ NOT_OFFERED: dict[str, dict[str, str]] = {
     "axes.accesslog": {"add": RECORD},
     "otp_static.staticdevice": {"add": "set up by its owner (account security page)"},
     "otp_totp.totpdevice": {"add": "set up by its owner (account security page)"},
-    "experts.expertmessage": {"add": "sent by the expert network's services"},
+    "experts.expertmessage": {
+        "add": "sent by the expert network's services",
+        "delete": "the log of what was sent to an expert",
+    },
     "experts.trainerrating": {"add": "given after a training (experts.ratings)"},
     "participants.certificate": {
         "add": "issued by participants.services (certificate_issue)",
@@ -147,10 +151,41 @@ def admin_urls(scene, label: str) -> dict[str, str | None]:
     return urls
 
 
+# Models whose change and delete pages are not yet checked: their rows follow a training
+# (scoped admins), so a row needs its own entry in test_staff_access.ADMIN first.
+NO_ROW_YET = {
+    "experts.trainerrating",
+    "participants.messageemail",
+    "participants.notification",
+    "participants.trainingmessage",
+}
+
+
 def add_rows_of_other_models(scene) -> None:
     """Rows of the models the scene holds none of, for their change and delete pages."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from experts.models import ExpertMessage
+    from tests.factories import ExpertFactory
+    from tests.library.test_search_and_pages import DocumentFactory
+
     ModuleFactory()  # with its topic and curriculum
     Token.objects.create(user=scene.users["owner"])
+    address = {"ip_address": "192.0.2.7", "user_agent": "test", "username": "someone"}
+    AccessAttempt.objects.create(failures_since_start=1, **address)
+    AccessFailureLog.objects.create(locked_out=False, **address)
+    AccessLog.objects.create(**address)
+    # A colleague's devices (one of the cast holding one would be asked for its code).
+    colleague = get_user_model().objects.create_user("colleague", is_staff=True)
+    TOTPDevice.objects.create(user=colleague, name="phone", confirmed=True)
+    StaticDevice.objects.create(user=colleague, name="recovery", confirmed=True)
+    expert = ExpertFactory()
+    ExpertMessage.objects.create(
+        expert=expert, kind="received", recipient=expert.email, language="en"
+    )
+    DocumentFactory()
 
 
 @pytest.mark.parametrize("label", sorted(ADMIN))
@@ -159,8 +194,9 @@ def test_the_cast_at_each_admin_add_change_and_delete_page(label):
     add_rows_of_other_models(scene)
     assert {model._meta.label_lower for model in admin.site._registry} >= {label}
     for view, url in admin_urls(scene, label).items():
-        if url is None:  # no row of this model in the scene (sign-in records, devices …)
+        if url is None and label in NO_ROW_YET:
             continue
+        assert url is not None, f"no {label} row in the scene: add one in add_rows_of_other_models"
         seen = {}
         for member in CAST:
             response = _client(scene, member).get(url)
