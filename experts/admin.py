@@ -36,7 +36,7 @@ from experts.models import (
     ExpertMessage,
     TrainerRating,
 )
-from rtcm.core.access import TrainingScopedAdminMixin
+from rtcm.core.access import READ_EVERY_TRAINING_MATCHING, TrainingScopedAdminMixin
 from rtcm.core.admin import ServiceSavingAdminMixin
 from rtcm.core.errors import DomainError
 from rtcm.core.uploads import UploadRefused, allowed_extensions_text
@@ -421,10 +421,13 @@ class TrainerRatingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     """Participants' ratings of their trainers, as they gave them (from their manage page).
 
     Nothing here is edited: a rating is the participant's word, written by
-    ``experts.ratings.trainer_rate``. Staff may delete an abusive one.
+    ``experts.ratings.trainer_rate``. A superuser may delete an abusive one. Network
+    officers keep the experts, so they read every training's ratings, but not who
+    gave them (they see no participant anywhere).
     """
 
     training_path = "session__training__coordinators"
+    training_readers = READ_EVERY_TRAINING_MATCHING
 
     list_display = ["expert", "session", "score", "created_at", "participant"]
     list_filter = ["score", "created_at", "expert"]
@@ -444,6 +447,28 @@ class TrainerRatingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @staticmethod
+    def _shows_participants(request) -> bool:
+        return request.user.has_perm("participants.view_registration")
+
+    def get_list_display(self, request):
+        if self._shows_participants(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "participant"]
+
+    def get_search_fields(self, request):
+        if self._shows_participants(request):
+            return self.search_fields
+        return [name for name in self.search_fields if "participant" not in name]
+
+    def get_fields(self, request, obj=None):
+        if self._shows_participants(request):
+            return self.fields
+        return [name for name in self.fields if name != "registration_link"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def get_queryset(self, request):
         return (

@@ -226,8 +226,13 @@ class TrainingScopedAdminMixin:
     view permissions only."""
 
     training_path = "training__coordinators"
+    training_readers: tuple[str, ...] = READ_EVERY_TRAINING  # roles that see every training's
 
     def get_queryset(self, request):
         return scope_to_trainings(
-            request.user, super().get_queryset(request), action=VIEW, path=self.training_path
+            request.user,
+            super().get_queryset(request),
+            action=VIEW,
+            path=self.training_path,
+            readers=self.training_readers,
         )

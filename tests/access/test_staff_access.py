@@ -186,6 +186,46 @@ def job_a(s):
     return s.job.pk
 
 
+# Rows of training A the scene builds only when an admin test asks (other cases do not see them).
+def notification_a(s):
+    from participants.models import Notification
+
+    return Notification.objects.get_or_create(
+        registration=s.registration,
+        kind=Notification.Kind.RECEIVED,
+        defaults={"recipient": s.registration.participant.email, "language": "en"},
+    )[0]
+
+
+def message_a(s):
+    from participants.models import TrainingMessage
+
+    return TrainingMessage.objects.get_or_create(
+        training=s.training,
+        subject="Reading list",
+        defaults={"body": "Read before the first day.", "created_by": s.users["owner"]},
+    )[0]
+
+
+def message_email_a(s):
+    from participants.models import MessageEmail
+
+    return MessageEmail.objects.get_or_create(
+        message=message_a(s),
+        registration=s.registration,
+        defaults={"recipient": s.registration.participant.email, "language": "en"},
+    )[0]
+
+
+def rating_a(s):
+    from experts.models import TrainerRating
+
+    s.session.trainers.add(s.expert)
+    return TrainerRating.objects.get_or_create(
+        registration=s.registration, session=s.session, expert=s.expert, defaults={"score": 4}
+    )[0]
+
+
 def session_today(s):
     """Training A's session moved to today, just after midnight (and its training to today)."""
     today = timezone.localdate()
@@ -641,18 +681,16 @@ ADMIN = {
     "participants.registration": (ADMIN_SCOPED, lambda s: s.registration),
     "participants.certificate": (ADMIN_SCOPED, lambda s: s.certificate),
     "participants.attendance": (ADMIN_SCOPED, lambda s: s.registration.attendance.get()),
-    "participants.notification": (expect(ok={"owner", "teammate", "superuser"}), None),
-    "participants.trainingmessage": (
-        expect(ok={"owner", "teammate", "manager", "superuser"}),
-        None,
-    ),
-    "participants.messageemail": (expect(ok={"owner", "teammate", "superuser"}), None),
+    "participants.notification": (ADMIN_SCOPED_NO_MANAGER, notification_a),
+    "participants.trainingmessage": (ADMIN_SCOPED, message_a),
+    "participants.messageemail": (ADMIN_SCOPED_NO_MANAGER, message_email_a),
     "library.document": (expect(ok={"librarian", "superuser"}), None),
     "experts.expert": (expect(ok={"owner", "teammate", "manager", "officer", "superuser"}), None),
     "experts.expertmessage": (expect(ok={"officer", "superuser"}), None),
+    # Network officers read every training's ratings (without who gave them).
     "experts.trainerrating": (
-        expect(ok={"owner", "teammate", "manager", "officer", "superuser"}),
-        None,
+        expect(rows={"owner", "manager", "officer", "superuser"}, empty={"teammate"}),
+        rating_a,
     ),
 }
 

@@ -508,3 +508,34 @@ def test_admin_ratings_follow_the_role_permissions(anonymous_client, coordinator
     assert roleless.get(url).status_code == 403
     assert coordinator_client.get(url).status_code == 200
     assert coordinator_client.get(reverse("admin:experts_trainerrating_add")).status_code == 403
+
+
+def test_network_officers_read_every_rating_but_not_who_gave_it(course):
+    # The officer keeps the experts (their ratings are the network's business) and
+    # sees no participant anywhere: no column, no search on names, no registration link.
+    from rtcm.core.roles import NETWORK_OFFICER
+
+    registration, sessions, experts = course
+    registration.participant.given_name = "Zeynəb"
+    registration.participant.save()
+    rating = ratings.trainer_rate(
+        registration=registration,
+        session=sessions["morning"],
+        expert=experts["Aziz"],
+        score=2,
+        comment="Too fast.",
+    )
+    officer = Client()
+    officer.force_login(staff_user("officer", roles=(NETWORK_OFFICER,)))
+
+    changelist = officer.get(reverse("admin:experts_trainerrating_changelist"))
+    assert changelist.context["cl"].result_count == 1
+    assert "Zeynəb" not in changelist.content.decode()
+    searched = officer.get(reverse("admin:experts_trainerrating_changelist"), {"q": "Zeynəb"})
+    assert searched.context["cl"].result_count == 0
+    page = officer.get(reverse("admin:experts_trainerrating_change", args=[rating.pk]))
+    assert page.status_code == 200
+    assert "Too fast." in page.content.decode()
+    assert "Zeynəb" not in page.content.decode()
+    registration_url = reverse("admin:participants_registration_change", args=[registration.pk])
+    assert registration_url not in page.content.decode()
