@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.access import trainings_for_user
 from courses.forms import (
+    KeepsRecordsFormSet,
     QuotaFormSet,
     SessionForm,
     SessionInlineForm,
@@ -130,6 +131,7 @@ class QuotaInline(admin.TabularInline):
 
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = KeepsRecordsFormSet
     extra = 0
     fields = [("position", "kind", "required"), "label", "help_text", "choices"]
 

@@ -9,7 +9,7 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext
 
-from courses.hooks import trainer_refusal
+from courses.hooks import delete_refusal, trainer_refusal
 from courses.models import Session
 from courses.selectors import (
     session_time_text,
@@ -88,11 +88,31 @@ def _lock_trainers(trainers) -> None:
         )
 
 
+class KeepsRecordsFormSetMixin:
+    """A row ticked for removal that holds records (``courses.hooks.delete_refusal``:
+    a session with attendance marks, a question with answers) is refused, named, and
+    nothing of the form is saved."""
+
+    def clean(self):
+        super().clean()
+        refusals = [
+            reason
+            for form in self.initial_forms
+            if self._should_delete_form(form) and (reason := delete_refusal(form.instance))
+        ]
+        if refusals:
+            raise forms.ValidationError(refusals)
+
+
+class KeepsRecordsFormSet(KeepsRecordsFormSetMixin, forms.BaseInlineFormSet):
+    pass
+
+
 class SessionInlineForm(SessionForm):
     own_training_in_formset = True
 
 
-class SessionInlineFormSet(forms.BaseInlineFormSet):
+class SessionInlineFormSet(KeepsRecordsFormSetMixin, forms.BaseInlineFormSet):
     """Nobody teaches two sessions of the training at once (as the formset will save them).
 
     The same overlap as ``courses.selectors.trainer_clashes``

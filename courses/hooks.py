@@ -20,6 +20,10 @@ where it needs something they own, the upper app registers it here from its
   by ``courses.admin.TrainingAdmin``. Upper apps call
   ``training_admin_extend`` from their ``admin.py``, which the admin's
   autodiscovery imports: no app unregisters another's admin.
+- ``delete_refusal``: why a part of a training (a session, a question) may not be
+  removed from its forms: the records upper apps keep of it (participants'
+  attendance marks and answers, registered by ``participants.apps``), which a
+  delete would take with it. With none registered, nothing is refused.
 """
 
 from __future__ import annotations
@@ -110,3 +114,20 @@ def training_admin_extend(
     ):
         present = getattr(training_admin_extras, name)
         present.extend(item for item in items if item not in present)
+
+
+_delete_refusals: dict[type, list[Callable[[Any], str | None]]] = {}
+
+
+def delete_refusal_register(model: type, check: Callable[[Any], str | None]) -> None:
+    """Register a check (row of ``model`` → reason, or None) asked before removing a row."""
+    _delete_refusals.setdefault(model, []).append(check)
+
+
+def delete_refusal(obj: Any) -> str | None:
+    """Why ``obj`` may not be removed (the first registered reason), or None."""
+    for check in _delete_refusals.get(type(obj), []):
+        reason = check(obj)
+        if reason:
+            return reason
+    return None

@@ -322,10 +322,15 @@ def training_clone(
             )
             if signatory.signature:
                 # A file of its own: editing or deleting one training's never touches the other's.
-                with signatory.signature.open("rb") as image:
+                try:
+                    with signatory.signature.open("rb") as image:
+                        content = image.read()
+                except OSError:  # lost from storage: the clone's signatory has none to show
+                    content = None
+                if content is not None:
                     copy.signature.save(
                         os.path.basename(signatory.signature.name),
-                        ContentFile(image.read()),
+                        ContentFile(content),
                         save=False,
                     )
             copy.save()

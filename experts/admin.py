@@ -36,9 +36,14 @@ from experts.models import (
     ExpertMessage,
     TrainerRating,
 )
-from rtcm.core.access import READ_EVERY_TRAINING_MATCHING, TrainingScopedAdminMixin
+from rtcm.core.access import (
+    READ_EVERY_TRAINING_MATCHING,
+    TrainingScopedAdminMixin,
+    user_has_any_role,
+)
 from rtcm.core.admin import ServiceSavingAdminMixin
 from rtcm.core.errors import DomainError
+from rtcm.core.roles import EXPERT_NETWORK_ROLES
 from rtcm.core.uploads import UploadRefused, allowed_extensions_text
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -258,6 +263,15 @@ class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
 
+    @staticmethod
+    def _opens_review_page(request) -> bool:
+        return user_has_any_role(request.user, EXPERT_NETWORK_ROLES)
+
+    def get_list_display(self, request):
+        if self._opens_review_page(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "review_link"]
+
     def get_fieldsets(self, request, obj=None):
         # Those who may only look see the languages and files as read-only displays.
         editable = obj is None or self.has_change_permission(request, obj)
@@ -283,8 +297,9 @@ class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
         ]
         if not editable:
             files = ["cv_file", "photo_on_file"]
+        review = ["review_link"] if self._opens_review_page(request) else []
         return [
-            (None, {"fields": ["review_link", "slug", *profile]}),
+            (None, {"fields": [*review, "slug", *profile]}),
             (_("CV and photo"), {"fields": files}),
             (
                 _("Status and consent"),

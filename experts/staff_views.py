@@ -51,13 +51,13 @@ from rtcm.core.access import (
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
 from rtcm.core.reauth import recent_authentication_required
-from rtcm.core.roles import COORDINATOR, NETWORK_OFFICER
+from rtcm.core.roles import COORDINATOR, EXPERT_NETWORK_ROLES, NETWORK_OFFICER
 from rtcm.core.storage import file_suffix, stored_file_response
 
 PAGE_SIZE = 50
 SUGGESTIONS_SHOWN = 30
 
-officers_and_coordinators = any_role_required(NETWORK_OFFICER, COORDINATOR)
+officers_and_coordinators = any_role_required(*EXPERT_NETWORK_ROLES)
 
 # What each status change is called on its button and in the message that follows it.
 ACTION_LABELS = {

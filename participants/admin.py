@@ -31,6 +31,7 @@ from participants.models import (
     TrainingMessage,
 )
 from rtcm.core.access import (
+    CHANGE,
     VIEW,
     TrainingScopedAdminMixin,
     scope_to_trainings,
@@ -140,7 +141,21 @@ class RegistrationInline(ReadOnlyInline):
 def issue_certificates(modeladmin, request, queryset):
     """Start the bulk job per training (the service's rules decide who gets one)."""
     for training in queryset:
-        job = services.certificates_issue_for_training(training=training, actor=request.user)
+        try:
+            job = services.certificates_issue_for_training(training=training, actor=request.user)
+        except DomainError as error:
+            # Early issue needs a reason: the training's certificates page asks for it.
+            modeladmin.message_user(
+                request,
+                format_html(
+                    gettext('{training}: {error} <a href="{url}">Certificates page</a>.'),
+                    training=training.title,
+                    error=error.message,
+                    url=reverse("staff:training_certificates", kwargs={"slug": training.slug}),
+                ),
+                messages.ERROR,
+            )
+            continue
         modeladmin.message_user(
             request,
             format_html(
@@ -563,6 +578,17 @@ class AttendanceAdmin(ServiceSavingAdminMixin, TrainingScopedAdminMixin, admin.M
         "marked_by",
     ]
     raw_id_fields = ["registration", "session"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A typed-in id of another coordinator's person or session is "not a valid choice".
+        if db_field.name in ("registration", "session"):
+            kwargs["queryset"] = scope_to_trainings(
+                request.user,
+                db_field.remote_field.model._default_manager.all(),
+                action=CHANGE,
+                path="training__coordinators",
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -17,3 +17,10 @@ class ParticipantsConfig(AppConfig):
         from participants.receivers import on_training_cancelled
 
         training_cancelled.connect(on_training_cancelled, dispatch_uid="participants-cancel")
+
+        from courses.hooks import delete_refusal_register
+        from courses.models import Question, Session
+        from participants.hooks import question_delete_refusal, session_delete_refusal
+
+        delete_refusal_register(Session, session_delete_refusal)
+        delete_refusal_register(Question, question_delete_refusal)

@@ -1,16 +1,35 @@
 """What participants registers into the apps below it (``ParticipantsConfig.ready``).
 
 Courses asks for seat counts through ``courses.seats``; it never imports
-participants. The counter lives here, next to the registrations it counts.
+participants. The counter lives here, next to the registrations it counts; so do
+the reasons a session or a question may not be removed (``courses.hooks``).
 """
 
 from __future__ import annotations
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
-from courses.models import Training
-from participants.models import Registration
+from courses.models import Question, Session, Training
+from participants.models import Answer, Attendance, Registration
+
+
+def session_delete_refusal(session: Session) -> str | None:
+    if Attendance.objects.filter(session=session).exists():
+        return gettext(
+            "“%(title)s” cannot be removed: attendance is recorded for it "
+            "(the marks count towards certificates)."
+        ) % {"title": session.title}
+    return None
+
+
+def question_delete_refusal(question: Question) -> str | None:
+    if Answer.objects.filter(question=question).exists():
+        return gettext("“%(label)s” cannot be removed: registrants have answered it.") % {
+            "label": question.label
+        }
+    return None
 
 
 def _registrations_count(status: str) -> Coalesce:

@@ -111,6 +111,7 @@ def registrations_bulk_decide(
         ).values_list("pk", flat=True)
     )
     outcomes = []
+    full: set[int] = set()
     for registration in ordered:
         before = registration.status
         try:
@@ -127,7 +128,13 @@ def registrations_bulk_decide(
             continue
         outcome = BulkOutcome(decided, before=before, after=decided.status)
         if action == APPROVE and decided.status == Status.WAITLISTED:
-            outcome.waitlisted_because = _why_waitlisted(decided)
+            # Approvals only take seats: a training found full stays full for the rest.
+            if decided.training_id not in full:
+                outcome.waitlisted_because = _why_waitlisted(decided)
+                if outcome.waitlisted_because == WAITLISTED_FULL:
+                    full.add(decided.training_id)
+            else:
+                outcome.waitlisted_because = WAITLISTED_FULL
         outcomes.append(outcome)
     promoted = []
     if action == CANCEL and waiting_before:

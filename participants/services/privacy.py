@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Prefetch
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from participants.models import (
     Attendance,
     Certificate,
     ManageToken,
+    MessageEmail,
     Notification,
     Participant,
     Registration,
@@ -38,6 +40,7 @@ from participants.models import (
 from participants.services.registrations import registration_can_cancel, registration_cancel
 from rtcm.core.audit import audit_forget
 from rtcm.core.errors import DomainError
+from rtcm.core.models import LoggedEmail
 from rtcm.core.storage import delete_stored_file, stored_file_bytes
 
 # What an erased person's name reads everywhere (pages, exports, reports). Stored as
@@ -47,6 +50,9 @@ ERASED_FAMILY_NAME = "person"
 # Free-text answers lose their text; choices and yes/no stay (they count, they name no one).
 FREE_TEXT_KINDS = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 
+# The note the cancellations of an erasure leave in the status trail (written in the
+# language of the staff member who erases, like any note).
+ERASURE_REASON = _("Erasure on request")
 # What an e-mail left unsent by an erasure says in the log (data, like the log's errors).
 NOT_SENT = "Not sent: the recipient's data was erased."
 # Sent inside the erasure's transaction, after the person's own rows are scrubbed:
@@ -118,7 +124,15 @@ def _registrations_data(
     registrations = (
         Registration.objects.filter(participant=participant)
         .select_related("training", "certificate")
-        .prefetch_related("answers__question", "attendance__session", "notifications")
+        .prefetch_related(
+            "answers__question",
+            "attendance__session",
+            "notifications",
+            Prefetch(
+                "message_emails",
+                queryset=MessageEmail.objects.select_related("message").order_by("pk"),
+            ),
+        )
         .order_by("training__start_date", "pk")
     )
     rows = []
@@ -161,6 +175,17 @@ def _registrations_data(
                         "sent_at": _iso(notification.sent_at),
                     }
                     for notification in registration.notifications.all()
+                ],
+                # What the training's coordinators wrote to them (the messages page).
+                "messages": [
+                    {
+                        "subject": email.message.subject,
+                        "text": email.message.body,
+                        "status": email.status,
+                        "created_at": _iso(email.created_at),
+                        "sent_at": _iso(email.sent_at),
+                    }
+                    for email in registration.message_emails.all()
                 ],
             }
         )
@@ -260,7 +285,7 @@ def participant_erase(
         for registration in upcoming:
             if registration_can_cancel(registration, registration.training):
                 registration_cancel(
-                    registration=registration, reason="Erasure on request", actor=by
+                    registration=registration, reason=str(ERASURE_REASON), actor=by
                 )
 
         former = person_texts(locked)
@@ -279,11 +304,15 @@ def participant_erase(
         locked.sign_in_links.all().delete()
         locked.consents.all().delete()
         # Unsent e-mails never go out now; sent ones keep only their kind and times.
-        notifications = Notification.objects.filter(registration__in=registrations)
-        notifications.update(recipient=locked.email, subject="", last_error="")
-        notifications.exclude(status=Notification.Status.SENT).update(
-            status=Notification.Status.FAILED, last_error=NOT_SENT
-        )
+        # (The notifications and the coordinators' messages alike.)
+        for emails in (
+            Notification.objects.filter(registration__in=registrations),
+            MessageEmail.objects.filter(registration__in=registrations),
+        ):
+            emails.update(recipient=locked.email, subject="", last_error="")
+            emails.exclude(status=LoggedEmail.Status.SENT).update(
+                status=LoggedEmail.Status.FAILED, last_error=NOT_SENT
+            )
 
         certificates = list(
             Certificate.objects.filter(registration__in=registrations).exclude(pdf="")

@@ -86,6 +86,10 @@ def _change_status(
         actor=actor if actor is not None and actor.is_authenticated else None,
         note=note,
     )
+    if status == Status.CANCELLED:
+        # Whoever cancels (the person, staff, the training's cancellation), a cancelled
+        # registration keeps no valid certificate.
+        certificate_revoke_for_cancelled(registration=registration, actor=actor)
     if notify:
         notification_queue(registration=registration, kind=notify)
 
@@ -370,7 +374,6 @@ def registration_cancel(
             note=reason,
             notify=Kind.CANCELLED,
         )
-        certificate_revoke_for_cancelled(registration=registration, actor=actor)
         if freed:
             _promote_waitlisted(training=training)
     return registration
@@ -453,8 +456,6 @@ def registration_move(
             _change_status(
                 registration, status, actor_kind=Actor.STAFF, actor=actor, note=note, notify=notify
             )
-            if status == Status.CANCELLED:
-                certificate_revoke_for_cancelled(registration=registration, actor=actor)
         if freed:
             _promote_waitlisted(training=training)
     return registration
@@ -495,9 +496,15 @@ def _promote_waitlisted(*, training: Training) -> list[Registration]:
     Within the quota rules: before the release time a person is promoted only
     into their region's quota or an open seat, so someone of another region
     further back may go first; from the release time it is strictly by time.
+    Nobody is promoted into a training that is over or cancelled (a seat freed
+    or added then is no seat anyone can take).
     """
-    seats = _seat_map(training)
     promoted = []
+    if training.status in (Training.Status.COMPLETED, Training.Status.CANCELLED) or (
+        training.has_ended()
+    ):
+        return promoted
+    seats = _seat_map(training)
     if seats.taken >= seats.capacity:
         return promoted
     for registration in selectors.training_waitlist(training=training).select_related(

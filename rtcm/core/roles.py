@@ -17,6 +17,8 @@ LIBRARIAN = "librarian"
 NETWORK_OFFICER = "network officer"
 
 ALL_ROLES = [COORDINATOR, MANAGER, LIBRARIAN, NETWORK_OFFICER]
+# Who opens the expert network's staff pages (officers keep it, coordinators pick trainers).
+EXPERT_NETWORK_ROLES = (NETWORK_OFFICER, COORDINATOR)
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change")

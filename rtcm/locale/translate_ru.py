@@ -39,6 +39,10 @@ RU = {
     "withdrawn at": "когда отозвано",
     "erased": "стёрто",
     # issue 13: workspace models (lead)
+    "“%(title)s” cannot be removed: attendance is recorded for it (the marks count towards certificates).": "«%(title)s» нельзя удалить: по этой сессии уже отмечена посещаемость (отметки учитываются при выдаче сертификатов).",
+    "“%(label)s” cannot be removed: registrants have answered it.": "«%(label)s» нельзя удалить: зарегистрировавшиеся уже ответили на этот вопрос.",
+    '{training}: {error} <a href="{url}">Certificates page</a>.': '{training}: {error} <a href="{url}">Страница сертификатов</a>.',
+    "Erasure on request": "Удаление данных по запросу",
     "waiting list after the start": "лист ожидания после начала",
     "People may still join the waiting list once the training has started (off: the waiting list closes at the start).": "Люди могут вставать в лист ожидания и после начала тренинга (выключено: лист ожидания закрывается с началом).",
     "text": "текст",

@@ -19,8 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from courses import selectors as course_selectors
+from courses.access import trainings_for_user
+from courses.models import Training
 from participants import selectors
-from rtcm.core.access import VIEW, scope_to_trainings, staff_required
+from rtcm.core.access import VIEW, scope_to_trainings, staff_required, user_has_any_role
+from rtcm.core.roles import COORDINATOR, EXPERT_NETWORK_ROLES, MANAGER
 
 PENDING_LIST_LENGTH = 20
 
@@ -83,7 +86,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         path="training__coordinators",
     )
     weeks = _month_calendar(month)
+    # The calendar is the center's (titles are no secret); a session's sheet is linked only
+    # for the trainings the person may open.
+    sessions = [session for week in weeks for day in week for session in day["sessions"]]
+    may_open = set(
+        trainings_for_user(
+            request.user,
+            action=VIEW,
+            queryset=Training.objects.filter(pk__in={s.training_id for s in sessions}),
+        ).values_list("pk", flat=True)
+        if sessions
+        else []
+    )
+    for session in sessions:
+        session.sheet_open = session.training_id in may_open
+    runs_trainings = user_has_any_role(request.user, (COORDINATOR, MANAGER))
     context = {
+        "runs_trainings": runs_trainings,
+        "may_match": user_has_any_role(request.user, EXPERT_NETWORK_ROLES),
         "month": month,
         "previous_month": previous_month,
         "next_month": next_month,
@@ -96,8 +116,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for day in week
             if day["in_month"] and (day["trainings"] or day["sessions"])
         ],
-        "pending_count": pending.count(),
-        "pending": list(pending[:PENDING_LIST_LENGTH]),
-        "trainings": list(selectors.training_list_staff_current()),
+        "pending_count": pending.count() if runs_trainings else 0,
+        "pending": list(pending[:PENDING_LIST_LENGTH]) if runs_trainings else [],
+        "trainings": list(
+            trainings_for_user(
+                request.user, action=VIEW, queryset=selectors.training_list_staff_current()
+            )
+        )
+        if runs_trainings
+        else [],
     }
     return render(request, "staff/dashboard.html", context)

@@ -152,6 +152,17 @@ def test_a_clone_copies_the_training_and_moves_its_dates(source, owner):
         assert image.read() == PNG
 
 
+def test_a_signature_lost_from_storage_does_not_stop_the_clone(source, owner):
+    signature = source.signatories.get().signature
+    signature.storage.delete(signature.name)
+    clone = services.training_clone(
+        source=source, start_date=timezone.localdate() + dt.timedelta(days=10), actor=owner
+    )
+    signatory = clone.signatories.get()
+    assert signatory.name == "Dilnoza Karimova"
+    assert not signatory.signature
+
+
 def test_a_clone_copies_no_registration_attendance_certificate_or_trainer(source, owner):
     clone = services.training_clone(
         source=source, start_date=timezone.localdate() + dt.timedelta(days=10), actor=owner

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -506,3 +507,24 @@ def test_the_admin_locks_the_trainers_rows_while_it_checks_them(admin_client):
     assert response.status_code == 302
     locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     assert any('"experts_expert"' in sql and str(expert.pk) in sql for sql in locks)
+
+
+def test_the_review_page_is_linked_only_for_those_who_may_open_it():
+    # Managers read experts in the admin but the review page is the network's
+    # (officers and coordinators): no link that leads to a 403.
+    from rtcm.core.roles import COORDINATOR, MANAGER, NETWORK_OFFICER
+    from tests.factories import ExpertFactory, staff_user
+
+    expert = ExpertFactory()
+    review = reverse("experts_staff:detail", kwargs={"pk": expert.pk})
+    for role, linked in ((MANAGER, False), (NETWORK_OFFICER, True), (COORDINATOR, True)):
+        client = Client()
+        client.force_login(staff_user(role, roles=(role,)))
+        pages = [
+            client.get(reverse("admin:experts_expert_changelist")),
+            client.get(reverse("admin:experts_expert_change", args=[expert.pk])),
+        ]
+        for page in pages:
+            assert page.status_code == 200
+            assert (review in page.content.decode()) is linked, role
+        assert (client.get(review).status_code == 200) is linked, role

@@ -9,8 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from courses.models import Training
 from participants import services, staff_views
 from participants.models import Certificate, Registration
 from rtcm.core import job_views
@@ -545,6 +547,26 @@ def test_the_training_admin_action_starts_the_job_and_links_it(
     assert Certificate.objects.count() == 1
     page = response.content.decode()
     assert re.search(rf'<a href="{reverse("jobs:detail", args=[job.pk])}">see the job</a>', page)
+
+
+def test_the_training_admin_action_refuses_a_training_not_ended_and_points_to_its_page(
+    training, admin_client
+):
+    # Early issue needs a reason, asked by the certificates page: the action says so
+    # (it used to fail with a server error) and starts nothing.
+    person(training, "Ana", "Ionescu", 4)
+    Training.objects.filter(pk=training.pk).update(end_date=timezone.localdate())
+    response = admin_client.post(
+        reverse("admin:courses_training_changelist"),
+        {"action": "issue_certificates", "_selected_action": [training.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "has not ended yet" in page
+    assert reverse("staff:training_certificates", kwargs={"slug": training.slug}) in page
+    assert not Job.objects.exists()
+    assert not Certificate.objects.exists()
 
 
 def test_the_registration_admin_shows_the_certificate_decision(training, admin_client, coordinator):

@@ -178,6 +178,20 @@ def test_cancelling_revokes_the_issued_certificate(ended, coordinator, who):
     assert Certificate.objects.get(registration=other).revoked_at is None
 
 
+def test_cancelling_the_training_revokes_the_certificates_issued_early(running, coordinator):
+    # The third way to cancel a registration (the whole training) keeps the rule too.
+    from courses import services as course_services
+
+    registration = attended(running)
+    services.certificates_ensure_for_training(training=running, early_reason="Ceremony moved")
+    course_services.training_cancel(training=running, actor=coordinator, reason="Venue closed")
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CANCELLED
+    certificate = Certificate.objects.get(registration=registration)
+    assert certificate.revoked_reason == "registration cancelled"
+    assert certificate.revoked_by == coordinator
+
+
 def test_the_revocation_is_in_the_cancelling_transaction(ended, monkeypatch):
     """If the cancel fails after the revocation (here: promoting the next person),
     both roll back: the person stays confirmed with a valid certificate."""

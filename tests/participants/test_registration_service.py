@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from courses.models import Training
 from participants import services
 from participants.models import Participant, Registration
 from rtcm.core.errors import AlreadyRegistered, InvalidTransition, RegistrationClosed, TrainingFull
@@ -154,6 +155,28 @@ def test_capacity_growth_fills_from_waitlist_in_order():
     assert [r.pk for r in promoted] == [b.pk, c.pk]
     d.refresh_from_db()
     assert d.status == Status.WAITLISTED
+
+
+@pytest.mark.parametrize("over", ["ended", "completed", "cancelled"])
+def test_nobody_is_promoted_into_a_training_that_is_over(over):
+    # A seat added or freed after the end is no seat: the waiting people stay waiting
+    # and are not told "you have a seat" for a finished training.
+    training = TrainingFactory(capacity=1)
+    submit(training, email="a@example.org")
+    waiting = submit(training, email="b@example.org")
+    mail.outbox.clear()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    changes = {
+        "ended": {"start_date": yesterday - dt.timedelta(days=2), "end_date": yesterday},
+        "completed": {"status": "completed"},
+        "cancelled": {"status": "cancelled"},
+    }[over]
+    Training.objects.filter(pk=training.pk).update(capacity=5, **changes)
+    training.refresh_from_db()
+    assert services.training_fill_from_waitlist(training=training) == []
+    waiting.refresh_from_db()
+    assert waiting.status == Status.WAITLISTED
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(

@@ -34,11 +34,13 @@ from participants.models import (
     Certificate,
     Consent,
     ManageToken,
+    MessageEmail,
     Notification,
     Participant,
     Registration,
     SignInLink,
 )
+from participants.services import messages as message_services
 from rtcm.core.regions import region_code_for_country
 from rtcm.core.roles import COORDINATOR, MANAGER
 from rtcm.reports import builders
@@ -181,6 +183,14 @@ def scene(django_capture_on_commit_callbacks):
         registration=others[0], session=session, expert=expert, score=5, comment="Məmmədova rocks"
     )
     expert.refresh_from_db()
+    # A coordinator's message to the training's people, its e-mails still queued.
+    message_services.training_message_send(
+        training=past,
+        subject="Photos of the training",
+        body="The photos are online.",
+        statuses=[Registration.Status.CONFIRMED],
+        actor=superuser,
+    )
     return {
         "manager": manager,
         "superuser": superuser,
@@ -322,6 +332,7 @@ def mail_logs() -> dict[str, str]:
 
     return {
         "notifications": rows(Notification),
+        "coordinators' messages": rows(MessageEmail),
         "expert messages": rows(ExpertMessage),
         "sign-in links": rows(SignInLink),
     }
@@ -406,6 +417,7 @@ def test_after_erasure_no_surface_shows_the_person_and_report_totals_hold(
         "expert messages",
     ):
         assert "Gülnarə" in shown_before[name], name
+    assert "Gülnarə" in shown_before["coordinators' messages"]
     certificate = scene["certificates"][scene["gulnare"].pk]
     files = [certificate.pdf, scene["expert"].cv, scene["expert"].photo]
     assert all(file.storage.exists(file.name) for file in files)
@@ -447,6 +459,10 @@ def test_after_erasure_no_surface_shows_the_person_and_report_totals_hold(
     assert Certificate.objects.filter(registration__participant=erased).count() == 1
     assert not ManageToken.objects.filter(registration__participant=erased).exists()
     assert not erased.consents.exists()
+    # The message's queued e-mail to the erased person never goes out; the others' do.
+    unsent = MessageEmail.objects.get(registration=scene["gulnare"])
+    assert (unsent.status, unsent.recipient) == (MessageEmail.Status.FAILED, erased.email)
+    assert MessageEmail.objects.get(registration=scene["others"][0]).status == "queued"
     expert = Expert.objects.get(pk=scene["expert"].pk)
     assert not expert.is_public
     assert expert.sessions.filter(pk=scene["session"].pk).exists()  # taught it: still counts
@@ -489,6 +505,11 @@ def test_the_person_downloads_their_data_from_an_emailed_manage_link(scene):
     assert past["certificate"]["file"] == f"certificates/{certificate.serial}.pdf"
     assert "certificate" in {email["kind"] for email in past["emails"]}
     assert all(email["sent_at"] for email in past["emails"])
+    [message] = past["messages"]
+    assert (message["subject"], message["text"]) == (
+        "Photos of the training",
+        "The photos are online.",
+    )
     [consent] = data["consents"]
     assert consent["purpose"] == "registration"
     assert consent["text"]

@@ -270,6 +270,65 @@ def test_coordinator_edits_a_published_training_with_registrations(owner):
     assert waiting.status == Registration.Status.CONFIRMED
 
 
+def test_a_session_with_marks_or_a_question_with_answers_is_not_removed(owner):
+    # Removing them would take the attendance (and certificates' eligibility) or the
+    # registrants' answers with them: the page refuses, names them, writes nothing.
+    from participants.models import Answer, Attendance
+
+    training = TrainingFactory(capacity=3, status=Training.Status.OPEN)
+    training.coordinators.add(owner)
+    session = SessionFactory(training=training, title="Day one")
+    question = QuestionFactory(training=training, label="Your unit?")
+    registration = RegistrationFactory(training=training)
+    Attendance.objects.create(registration=registration, session=session, present=True)
+    Answer.objects.create(registration=registration, question=question, value="Border")
+    data = training_data(
+        title=training.title,
+        start_date=f"{training.start_date:%Y-%m-%d}",
+        end_date=f"{training.end_date:%Y-%m-%d}",
+        capacity="3",
+        **rows(
+            "sessions",
+            [
+                {
+                    "id": str(session.pk),
+                    "title": "Day one",
+                    "starts_at": moment(training.start_date, 9),
+                    "ends_at": moment(training.start_date, 12),
+                    "DELETE": "on",
+                }
+            ],
+            initial=1,
+        ),
+        **rows(
+            "questions",
+            [
+                {
+                    "id": str(question.pk),
+                    "position": "0",
+                    "label": "Your unit?",
+                    "kind": "short_text",
+                    "DELETE": "on",
+                }
+            ],
+            initial=1,
+        ),
+    )
+    before = snapshot()
+
+    response = client_for(owner).post(
+        reverse("staff:training_edit", kwargs={"slug": training.slug}), data
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“Day one” cannot be removed: attendance is recorded for it" in html
+    assert "“Your unit?” cannot be removed: registrants have answered it." in html
+    assert snapshot() == before
+    assert Attendance.objects.count() == 1
+    assert Answer.objects.count() == 1
+
+
 def test_edit_page_shows_the_training_as_saved(owner):
     training = TrainingFactory(title="Training on readmission")
     training.coordinators.add(owner)

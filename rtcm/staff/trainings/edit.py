@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 
 from courses.access import training_for_user_or_404
 from courses.forms import (
+    KeepsRecordsFormSet,
     QuotaFormSet,
     SessionInlineForm,
     SessionInlineFormSet,
@@ -208,7 +209,12 @@ QuotaStaffFormSet = inlineformset_factory(
     can_delete=True,
 )
 QuestionFormSet = inlineformset_factory(
-    Training, Question, form=QuestionStaffForm, extra=EXTRA_ROWS, can_delete=True
+    Training,
+    Question,
+    form=QuestionStaffForm,
+    formset=KeepsRecordsFormSet,
+    extra=EXTRA_ROWS,
+    can_delete=True,
 )
 SignatoryFormSet = inlineformset_factory(
     Training, Signatory, form=SignatoryStaffForm, extra=EXTRA_ROWS, can_delete=True

@@ -185,7 +185,9 @@ def training_registrations(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(_page_url(training) + (f"?{query}" if query else ""))
     rows = list(selectors.training_registrations_staff(training=training, **filters.filters()))
     now = timezone.now()
-    sessions_held = any(session.starts_at <= now for session in training.sessions.all())
+    sessions_held = any(
+        services.session_has_started(session, now=now) for session in training.sessions.all()
+    )
     selected = set()
     if bulk is not None and bulk.is_bound:
         selected = {value for value in request.POST.getlist("registrations") if value.isdigit()}
