@@ -284,9 +284,7 @@ def participant_erase(
         ).select_related("training")
         for registration in upcoming:
             if registration_can_cancel(registration, registration.training):
-                registration_cancel(
-                    registration=registration, reason=str(ERASURE_REASON), actor=by
-                )
+                registration_cancel(registration=registration, reason=str(ERASURE_REASON), actor=by)
 
         former = person_texts(locked)
         locked.given_name = ERASED_GIVEN_NAME
