@@ -22,7 +22,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Read when a test runs (a module-level date goes stale across midnight in a long run)."""
+    return timezone.localdate()
 
 
 def training_ended(on: dt.date, **kwargs):
@@ -44,7 +47,7 @@ def answered(training, status: str, **kwargs) -> Registration:
 @pytest.fixture
 def unattended(settings):
     settings.RTCM_RETAIN_UNATTENDED_REGISTRATIONS_DAYS = 730
-    cutoff = TODAY - dt.timedelta(days=730)
+    cutoff = today() - dt.timedelta(days=730)
     past = training_ended(cutoff - dt.timedelta(days=1))
     inside = training_ended(cutoff)  # ended one day later: kept one more day
     rows = {
@@ -97,7 +100,7 @@ def on_record_since(participant: Participant, years: int) -> Participant:
 @pytest.fixture
 def people(settings):
     settings.RTCM_RETAIN_INACTIVE_PARTICIPANTS_YEARS = 5
-    cutoff = years_before(TODAY, 5)
+    cutoff = years_before(today(), 5)
     before, at_cutoff = training_ended(cutoff - dt.timedelta(days=1)), training_ended(cutoff)
     inactive = on_record_since(ParticipantFactory(given_name="Inactive"), 8)
     RegistrationFactory(participant=inactive, training=before)
