@@ -9,11 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     RTCM_VAR_DIR=/var/lib/rtcm
 
 # WeasyPrint's libraries (Pango, HarfBuzz with fast subsetting) and fonts that
-# cover Latin, Azerbaijani ə, Cyrillic, Georgian, Armenian and Arabic.
+# cover Latin, Azerbaijani ə, Cyrillic, Georgian, Armenian and Arabic (Noto Naskh
+# Arabic for the certificates' Arabic parts).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-      shared-mime-info fonts-dejavu-core fonts-dejavu-extra \
+      shared-mime-info fonts-dejavu-core fonts-dejavu-extra fonts-noto-core \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

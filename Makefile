@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # requirements-dev.lock (the same pins plus the dev extra) for the venv and CI.
 LOCK_FLAGS := --python-version 3.11 --python-platform linux --generate-hashes --quiet $(UPGRADE)
 
-.PHONY: run test venv lint lock format migrate demo bench bench-certificates bench-experts clean
+.PHONY: run test venv lint lock format migrate demo bench bench-certificates bench-experts messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
+
+# Catalogues: find the strings, fill them from rtcm/locale/catalogues/<lang>.py, compile.
+MESSAGE_LANGUAGES = $(shell $(BIN)/python -c "import sys; sys.path.insert(0, '.'); from rtcm.locale.translate import languages; print(' '.join(languages()))" 2>/dev/null)
+messages: venv
+	$(BIN)/python manage.py makemessages --no-obsolete $(addprefix -l ,$(MESSAGE_LANGUAGES)) \
+	  --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	$(BIN)/python rtcm/locale/translate.py
+	$(BIN)/python manage.py compilemessages $(addprefix -l ,$(MESSAGE_LANGUAGES)) --ignore .venv
 
 format: venv
 	$(BIN)/ruff check --fix .

@@ -25,39 +25,45 @@ from courses.services import (
     training_transition,
 )
 from rtcm.core.access import CHANGE, TrainingScopedAdminMixin, user_acts_on_every_training
+from rtcm.core.content import (
+    ContentAdmin,
+    ContentStackedInline,
+    ContentTabularInline,
+    localized_fields,
+)
 from rtcm.core.errors import DomainError
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ContentAdmin):
     list_display = ["name", "slug", "position"]
-    search_fields = ["name"]
+    search_fields = [*localized_fields("name")]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ModuleInline(admin.StackedInline):
+class ModuleInline(ContentStackedInline):
     model = Module
     extra = 0
     autocomplete_fields = ["topic"]
 
 
 @admin.register(Curriculum)
-class CurriculumAdmin(admin.ModelAdmin):
+class CurriculumAdmin(ContentAdmin):
     list_display = ["title", "version", "status", "approved_on"]
     list_filter = ["status"]
-    search_fields = ["title"]
+    search_fields = [*localized_fields("title")]
     inlines = [ModuleInline]
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ContentAdmin):
     list_display = ["code", "title", "topic", "curriculum", "hours"]
     list_filter = ["curriculum", "topic"]
-    search_fields = ["code", "title", "summary"]
+    search_fields = ["code", *localized_fields("title"), *localized_fields("summary")]
     list_select_related = ["topic", "curriculum"]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ContentTabularInline):
     model = Session
     form = SessionInlineForm
     formset = SessionInlineFormSet
@@ -137,7 +143,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Training)
-class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+class TrainingAdmin(TrainingScopedAdminMixin, ContentAdmin):
     training_path = "coordinators"
     form = TrainingAdminForm
     # The status moves only through the life-cycle service (``courses.services``):
@@ -160,7 +166,13 @@ class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
         "waitlisted",
     ]
     list_filter = ["status", "format", "requires_approval", "target_regions", "start_date"]
-    search_fields = ["title", "slug", "description", "venue_city"]
+    # A training is found by its title or description in any of its languages.
+    search_fields = [
+        *localized_fields("title"),
+        "slug",
+        *localized_fields("description"),
+        "venue_city",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     filter_horizontal = ["modules", "target_regions", "coordinators"]
@@ -186,6 +198,7 @@ class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
                     ("start_date", "end_date"),
                     "format",
                     ("venue_city", "venue_country"),
+                    "time_zone",
                     "online_url",
                     "languages",
                 ]
@@ -202,7 +215,10 @@ class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Certificates"), {"fields": [("min_attendance_percent", "min_hours")]}),
+        (
+            _("Certificates"),
+            {"fields": [("min_attendance_percent", "min_hours"), "certificate_language"]},
+        ),
     ]
 
     # Apps above courses add theirs (participants: registrations, certificates)
@@ -256,11 +272,14 @@ class TrainingAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
+class SessionAdmin(TrainingScopedAdminMixin, ContentAdmin):
     form = SessionForm
     list_display = ["title", "training", "starts_at", "ends_at", "room"]
     list_filter = ["training__status"]
-    search_fields = ["title", "training__title"]
+    search_fields = [
+        *localized_fields("title"),
+        *(f"training__{name}" for name in localized_fields("title")),
+    ]
     list_select_related = ["training"]
     autocomplete_fields = ["trainers", "training"]
     date_hierarchy = "starts_at"

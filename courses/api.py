@@ -12,6 +12,7 @@ from courses import selectors
 from courses.filters import TrainingFilter
 from courses.models import Curriculum, Module, Question, Session, Topic, Training
 from rtcm.core import filters as core_filters
+from rtcm.core.content import localized_fields
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -148,7 +149,8 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = TrainingFilter
     content_negotiation_class = CatalogueContentNegotiation
     filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter]
-    search_fields = ["title", "description"]
+    # The title or description in any language (title_en, title_ru …).
+    search_fields = [*localized_fields("title"), *localized_fields("description")]
 
     def get_queryset(self):
         if self.action == "retrieve":

@@ -12,11 +12,12 @@ import datetime as dt
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors
 from courses.models import Topic, Training
+from rtcm.core.content import contains_q_any_language
 from rtcm.core.forms import StyledFormMixin
 from rtcm.core.models import Region
 
@@ -82,7 +83,8 @@ class TrainingFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        # The title or description in any of the training's languages (any case).
+        return queryset.filter(contains_q_any_language(("title", "description"), value))
 
     # Many-to-many filters go through subqueries, so that rows are neither
     # duplicated nor their seat counts skewed.

@@ -5,12 +5,15 @@ both use them, so each rule is asked the same way from both; the rules themselve
 ``courses.services`` / ``courses.selectors`` / ``courses.hooks``.
 """
 
+import datetime as dt
+
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from courses.hooks import delete_refusal, trainer_refusal
-from courses.models import Session
+from courses.models import Session, Training
 from courses.selectors import (
     session_time_text,
     sessions_overlap,
@@ -18,6 +21,25 @@ from courses.selectors import (
     trainer_clashes,
 )
 from courses.services import training_check_capacity, training_quotas_problem
+from courses.timezones import venue_zone, zone_label
+
+
+class VenueClockBoundField(forms.BoundField):
+    """A field shown and compared on the clock of the form's venue (``form.venue_zone``):
+    Django's datetime fields and widgets convert with the current time zone, so that is
+    the venue's while they render, read back and compare the value."""
+
+    def as_widget(self, *args, **kwargs):
+        with timezone.override(self.form.venue_zone):
+            return super().as_widget(*args, **kwargs)
+
+    def value(self):
+        with timezone.override(self.form.venue_zone):
+            return super().value()
+
+    def _has_changed(self):
+        with timezone.override(self.form.venue_zone):
+            return super()._has_changed()
 
 
 class SessionForm(forms.ModelForm):
@@ -34,10 +56,67 @@ class SessionForm(forms.ModelForm):
     # their clashes are judged on the formset's data (``SessionInlineFormSet``),
     # not on the rows as they were.
     own_training_in_formset = False
+    # Staff enter and read the times on the venue's clock (``Training.time_zone``), whatever
+    # their own: a session at 10:00 in Bishkek is typed "10:00" and stored as 04:00 UTC.
+    bound_field_class = VenueClockBoundField
 
     class Meta:
         model = Session
         fields = ["training", "title", "starts_at", "ends_at", "room", "module", "trainers"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name_the_zone()
+
+    @property
+    def venue_zone(self):
+        """The time zone of the session's training: the instance's (an inline sets it), or
+        the one chosen in the form's ``training`` field; the center's until one is known."""
+        return venue_zone(self._venue_training())
+
+    def _venue_training(self) -> Training | None:
+        if Session._meta.get_field("training").is_cached(self.instance) or (
+            self.instance.training_id is not None
+        ):
+            return self.instance.training
+        if "training" not in self.fields:
+            return None
+        chosen = (
+            self.data.get(self.add_prefix("training"))
+            if self.is_bound
+            else self.initial.get("training")
+        )
+        chosen = getattr(chosen, "pk", chosen)
+        if not chosen or not str(chosen).isdigit():
+            return None
+        if getattr(self, "_chosen_training", (None, None))[0] != chosen:
+            self._chosen_training = (chosen, Training.objects.filter(pk=chosen).first())
+        return self._chosen_training[1]
+
+    def name_the_zone(self) -> None:
+        """Name the venue's zone under the time fields (once the training is known)."""
+        training = self._venue_training()
+        if training is None:
+            return
+        at = timezone.now()
+        if training.start_date:
+            at = timezone.make_aware(
+                dt.datetime.combine(training.start_date, dt.time(12)), self.venue_zone
+            )
+        note = gettext("In the venue's time zone: %(zone)s.") % {
+            "zone": zone_label(training.time_zone, at)
+        }
+        for name in ("starts_at", "ends_at"):
+            if name in self.fields:
+                self.fields[name].help_text = note
+
+    def full_clean(self):
+        # The typed times are read on the venue's clock; ``changed_data`` is reckoned
+        # there too (and kept: it is a cached property).
+        with timezone.override(self.venue_zone):
+            super().full_clean()
+            if self.is_bound:
+                self.changed_data  # noqa: B018
 
     def clean(self):
         cleaned = super().clean()
@@ -124,6 +203,7 @@ class SessionInlineFormSet(KeepsRecordsFormSetMixin, forms.BaseInlineFormSet):
         # Each session is judged against the training as it is being saved (its new
         # dates; a new training has no row yet), not as the database holds it.
         form.instance.training = self.instance
+        form.name_the_zone()
         return form
 
     def clean(self):
@@ -145,7 +225,7 @@ class SessionInlineFormSet(KeepsRecordsFormSetMixin, forms.BaseInlineFormSet):
                 % {
                     "name": _trainer_name(trainer),
                     "session": other_title,
-                    "when": session_time_text(other_starts, other_ends),
+                    "when": session_time_text(other_starts, other_ends, self.instance.time_zone),
                 }
                 for other_title, other_starts, other_ends, other_trainers in seen
                 if sessions_overlap(starts, ends, other_starts, other_ends)
@@ -154,7 +234,8 @@ class SessionInlineFormSet(KeepsRecordsFormSetMixin, forms.BaseInlineFormSet):
             ]
             if problems:
                 form.add_error("trainers", problems)
-            seen.append((data.get("title") or "", starts, ends, trainers))
+            # The admin's rows have a title per language (title_en …): the instance reads it.
+            seen.append((data.get("title") or form.instance.title or "", starts, ends, trainers))
 
 
 class QuotaFormSet(forms.BaseInlineFormSet):

@@ -1,6 +1,7 @@
 """Topics, the regional curriculum, trainings and their sessions."""
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,15 @@ from django.template import TemplateSyntaxError, engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+
+from courses.timezones import venue_zone
+
+
+def default_time_zone() -> str:
+    """The center's time zone (``TIME_ZONE``): a new training's venue until told otherwise."""
+    return settings.TIME_ZONE
 
 
 class Topic(models.Model):
@@ -21,7 +30,7 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=150, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
@@ -72,7 +81,7 @@ class Module(models.Model):
     curriculum = models.ForeignKey(
         Curriculum, on_delete=models.CASCADE, related_name="modules", verbose_name=_("curriculum")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
     code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
     topic = models.ForeignKey(
@@ -188,6 +197,31 @@ class Training(models.Model):
         verbose_name=_("coordinators"),
         help_text=_("Staff who run this training; they see its report."),
     )
+
+    class CertificateLanguage(models.TextChoices):
+        ENGLISH = "en", _("English only")
+        PARTICIPANT = "participant", _("The participant's language")
+        BILINGUAL = "bilingual", _("English and the participant's language")
+
+    certificate_language = models.CharField(
+        _("certificate language"),
+        max_length=12,
+        choices=CertificateLanguage.choices,
+        default=CertificateLanguage.BILINGUAL,
+        help_text=_(
+            "Bilingual certificates print English beside the participant's language "
+            "(English alone for an English reader)."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone of the venue"),
+        max_length=64,
+        default=default_time_zone,
+        help_text=_(
+            "Session times are entered and shown in this time zone (online trainings: "
+            "the organisers'), with the zone named beside them."
+        ),
+    )
     certificate_template = models.TextField(
         _("certificate template"),
         blank=True,
@@ -265,11 +299,16 @@ class Training(models.Model):
                 errors.setdefault("certificate_template", []).append(
                     _("The certificate template has an error: %(error)s") % {"error": error}
                 )
-        valid_languages = {code for code, _name in settings.LANGUAGES}
+        valid_languages = {code for code, _name in settings.RTCM_CONTENT_LANGUAGES}
         unknown = [code for code in self.languages or [] if code not in valid_languages]
         if unknown:
             errors.setdefault("languages", []).append(
                 _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+            )
+        if self.time_zone not in zoneinfo.available_timezones():
+            errors.setdefault("time_zone", []).append(
+                _("Unknown time zone: %(zone)s (e.g. Asia/Baku, Asia/Bishkek, Asia/Amman).")
+                % {"zone": self.time_zone}
             )
         if errors:
             raise ValidationError(errors)
@@ -308,8 +347,14 @@ class Training(models.Model):
             return False
         return (now or timezone.now()) >= self.quota_release_at
 
+    @property
+    def working_language(self) -> str | None:
+        """The first working language the interface speaks: where translated texts fall back."""
+        offered = {code for code, _name in settings.LANGUAGES}
+        return next((code for code in self.languages or [] if code in offered), None)
+
     def language_names(self) -> list[str]:
-        names = dict(settings.LANGUAGES)
+        names = dict(settings.RTCM_CONTENT_LANGUAGES)
         return [str(names.get(code, code)) for code in self.languages or []]
 
 
@@ -353,11 +398,13 @@ class Session(models.Model):
         # The training as being saved (a new one has no id yet: the form set it).
         training = self._training_or_none()
         if training is not None and self.starts_at and self.ends_at:
-            if timezone.localdate(self.starts_at) < training.start_date:
+            # The days of the venue's clock, on which staff entered the times.
+            venue = venue_zone(training)
+            if timezone.localdate(self.starts_at, venue) < training.start_date:
                 errors.setdefault("starts_at", []).append(
                     _("The session starts before the training's first day.")
                 )
-            if timezone.localdate(self.ends_at) > training.end_date:
+            if timezone.localdate(self.ends_at, venue) > training.end_date:
                 errors.setdefault("ends_at", []).append(
                     _("The session ends after the training's last day.")
                 )
@@ -415,7 +462,7 @@ class Question(models.Model):
     training = models.ForeignKey(
         Training, on_delete=models.CASCADE, related_name="questions", verbose_name=_("training")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
     label = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -449,7 +496,7 @@ class Signatory(models.Model):
     training = models.ForeignKey(
         Training, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("training")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
     name = models.CharField(_("name"), max_length=150)
     title = models.CharField(_("title"), max_length=200)
     signature = models.FileField(

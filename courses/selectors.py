@@ -15,12 +15,13 @@ from django.db.models import (
     Prefetch,
     QuerySet,
 )
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.hooks import public_trainers
 from courses.models import Curriculum, Module, Session, Topic, Training
 from courses.seats import annotate_seats
+from courses.timezones import session_times_of
 
 
 def _public(queryset: QuerySet[Training] | None = None) -> QuerySet[Training]:
@@ -160,9 +161,12 @@ def trainer_clashes(
     return clashes
 
 
-def session_time_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
-    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
+def session_time_text(
+    starts_at: dt.datetime, ends_at: dt.datetime, zone_id: str | None = None
+) -> str:
+    """The times as the venue's clock (``zone_id``; default the center's) shows them,
+    the zone named: "Sun 14 Feb, 10:00–13:00 (Baku time, UTC+4)"."""
+    return str(session_times_of(starts_at, ends_at, zone_id))
 
 
 def trainer_clash_message(*, name: str, session: Session) -> str:
@@ -170,7 +174,7 @@ def trainer_clash_message(*, name: str, session: Session) -> str:
     return _("%(name)s already teaches “%(session)s” at that time (%(when)s).") % {
         "name": name,
         "session": f"{session.training.title} — {session.title}",
-        "when": session_time_text(session.starts_at, session.ends_at),
+        "when": session_time_text(session.starts_at, session.ends_at, session.training.time_zone),
     }
 
 

@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Question, Session, Signatory, Training, TrainingQuota
 from courses.seats import seats_taken
 from courses.signals import training_cancelled
+from courses.timezones import venue_zone
+from rtcm.core.content import localized_values, translated_fields
 from rtcm.core.errors import DomainError
 from rtcm.core.slugs import unique_slug
 from rtcm.core.uploads import image_check
@@ -227,12 +229,15 @@ class TrainingCloneRefused(DomainError):
     field = "start_date"
 
 
-def _shift_moment(moment: dt.datetime | None, days: dt.timedelta) -> dt.datetime | None:
-    """``moment`` moved by ``days``, at the same time of day in the center's time zone
-    (a plain ``+ days`` would move it an hour across a change of clock)."""
+def _shift_moment(
+    moment: dt.datetime | None, days: dt.timedelta, zone: dt.tzinfo | None = None
+) -> dt.datetime | None:
+    """``moment`` moved by ``days``, at the same time of day on the clock of ``zone`` (the
+    venue's for sessions; the center's by default): a plain ``+ days`` would move it an
+    hour across a change of clock."""
     if moment is None:
         return None
-    zone = timezone.get_default_timezone()
+    zone = zone or timezone.get_default_timezone()
     local = timezone.localtime(moment, zone)
     return timezone.make_aware(dt.datetime.combine(local.date() + days, local.time()), zone)
 
@@ -274,9 +279,14 @@ def training_clone(
             start_date=start_date,
             end_date=source.end_date + days,
         )
+        # Every language's column of a translated text (title_en, title_ru …), not the
+        # text as the reader reads it; a new title is the reader's language's.
+        translated = translated_fields(Training)
         for field in Training._meta.concrete_fields:
-            if field.name not in _CLONE_SETS:
+            if field.name not in _CLONE_SETS and field.name not in translated:
                 setattr(clone, field.attname, getattr(source, field.attname))
+        if title != source.title:
+            clone.title = title
         for name in _CLONE_SHIFTS:
             setattr(clone, name, _shift_moment(getattr(source, name), days))
         for name in _CLONE_RESETS:
@@ -289,11 +299,11 @@ def training_clone(
         Session.objects.bulk_create(
             Session(
                 training=clone,
-                title=session.title,
+                **localized_values(session, "title"),
                 room=session.room,
                 module_id=session.module_id,
-                starts_at=_shift_moment(session.starts_at, days),
-                ends_at=_shift_moment(session.ends_at, days),
+                starts_at=_shift_moment(session.starts_at, days, venue_zone(source)),
+                ends_at=_shift_moment(session.ends_at, days, venue_zone(source)),
             )
             for session in source.sessions.order_by("starts_at", "pk")
         )

@@ -42,6 +42,7 @@ from rtcm.core.access import (
     user_has_any_role,
 )
 from rtcm.core.admin import ServiceSavingAdminMixin
+from rtcm.core.content import ContentAdmin, localized_fields
 from rtcm.core.errors import DomainError
 from rtcm.core.roles import EXPERT_NETWORK_ROLES
 from rtcm.core.uploads import UploadRefused, allowed_extensions_text
@@ -232,7 +233,7 @@ def reactivate(modeladmin, request, queryset):
 
 
 @admin.register(Expert)
-class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
+class ExpertAdmin(ServiceSavingAdminMixin, ContentAdmin):
     form = ExpertAdminForm
     list_display = [
         "full_name",
@@ -282,7 +283,7 @@ class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
             ("organisation", "position"),
             "expertise",
             "languages" if editable else "working_languages",
-            "bio",
+            *localized_fields("bio"),  # each language's, side by side
             "correspondence_language",
         ]
         if obj is None:
@@ -365,7 +366,11 @@ class ExpertAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
         return queryset, may_have_duplicates
 
     def save_through_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        data = {
+            name: form.cleaned_data.get(name)
+            for name in services.EDITABLE_FIELDS
+            if name in form.fields  # each language's bio, not the reader's ``bio``
+        }
         expertise = form.cleaned_data.get("expertise") or []
         languages = form.cleaned_data.get("languages") or []
         cv = form.cleaned_data.get("cv") or None

@@ -85,6 +85,7 @@ def rate_trainers_panel(
         return PanelOutput(None, invalid=True) if refused else None
     return PanelOutput(
         "experts/registration/rate_trainers.html",
-        {"rating_rows": rows},
+        # The training: its sessions' times are on its venue's clock (``session_when``).
+        {"rating_rows": rows, "training": registration.training},
         invalid=refused or any(row.form.errors for row in rows),
     )

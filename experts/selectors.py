@@ -26,13 +26,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses.models import Session, Topic, Training
+from courses.timezones import session_times
 from experts.models import WORKING_LANGUAGE_NAMES, Expert, ExpertLanguage, TrainerRating
+from rtcm.core.content import localized_fields
 from rtcm.core.models import Region
 from rtcm.core.regions import region_code_subquery
 from rtcm.core.search import contains_q
 
 MAX_QUERY_LENGTH = 200
-SEARCH_FIELDS = ("given_name", "family_name", "organisation", "position", "bio")
+# The biography in every language it is written in (bio_en, bio_ru …).
+SEARCH_FIELDS = ("given_name", "family_name", "organisation", "position", *localized_fields("bio"))
 
 
 # --- retention ------------------------------------------------------------------------
@@ -504,4 +507,4 @@ def _suggestion(
 
 
 def _session_label(session: Session) -> str:
-    return f"{session.title} ({timezone.localtime(session.starts_at):%Y-%m-%d %H:%M})"
+    return f"{session.title} ({session_times(session)})"

@@ -22,11 +22,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Session, Topic, Training
 from courses.selectors import trainer_clash_message, trainer_clashes
+from courses.timezones import session_times
 from experts import selectors
 from experts.models import (
     WORKING_LANGUAGE_NAMES,
@@ -49,6 +50,7 @@ from participants.services.privacy import (
 )
 from rtcm.core import privacy
 from rtcm.core.audit import audit_forget
+from rtcm.core.content import localized_fields
 from rtcm.core.errors import DomainError, UnknownReference
 from rtcm.core.slugs import unique_slug
 from rtcm.core.storage import delete_stored_file, stored_file_bytes, user_or_none
@@ -64,7 +66,8 @@ EDITABLE_FIELDS = (
     "country",
     "organisation",
     "position",
-    "bio",
+    "bio",  # the reader's language's (modeltranslation); bio_en, bio_ru … each language's
+    *localized_fields("bio"),
     "correspondence_language",
     "staff_notes",
 )
@@ -493,9 +496,7 @@ def _bookings(expert: Expert):
 
 
 def _session_time(session: Session) -> str:
-    starts = timezone.localtime(session.starts_at)
-    ends = timezone.localtime(session.ends_at)
-    return f"{formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}–{ends:%H:%M}"
+    return str(session_times(session))
 
 
 def _describe_session(session: Session) -> str:

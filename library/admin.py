@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from library import services
 from library.models import Document
 from rtcm.core.admin import ServiceSavingAdminMixin
+from rtcm.core.content import ContentAdmin, localized_fields
 from rtcm.core.uploads import (
     ALLOWED_TYPES,
     UploadRefused,
@@ -40,8 +41,8 @@ class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = [
-            "title",
-            "description",
+            *localized_fields("title"),
+            *localized_fields("description"),
             "authors",
             "publisher",
             "year",
@@ -81,7 +82,7 @@ class DocumentAdminForm(forms.ModelForm):
 
 
 @admin.register(Document)
-class DocumentAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
+class DocumentAdmin(ServiceSavingAdminMixin, ContentAdmin):
     form = DocumentAdminForm
     list_display = [
         "title",
@@ -93,7 +94,7 @@ class DocumentAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["doc_type", "language", "access", "topics", "year"]
-    search_fields = ["title", "authors", "description"]
+    search_fields = [*localized_fields("title"), "authors", *localized_fields("description")]
     filter_horizontal = ["topics", "trainings"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -160,7 +161,11 @@ class DocumentAdmin(ServiceSavingAdminMixin, admin.ModelAdmin):
         return truncatechars(document.extracted_text, TEXT_PREVIEW_CHARS) or "—"
 
     def save_through_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        data = {
+            name: form.cleaned_data.get(name)
+            for name in services.EDITABLE_FIELDS
+            if name in form.fields  # each language's title, not the reader's ``title``
+        }
         uploaded = form.cleaned_data.get("file")
         new_file = uploaded if isinstance(uploaded, UploadedFile) else None
         topics = form.cleaned_data.get("topics")

@@ -28,7 +28,9 @@ from library.models import Document
 from rtcm.core.permissions import IsLibrarian
 from rtcm.core.viewsets import ServiceModelViewSet
 
-LANGUAGE_HELP = "A language code: " + ", ".join(code for code, _name in settings.LANGUAGES) + "."
+LANGUAGE_HELP = (
+    "A language code: " + ", ".join(code for code, _name in settings.RTCM_CONTENT_LANGUAGES) + "."
+)
 
 
 # The participants' preferred_language has the same choices: one enum name in the
@@ -36,7 +38,7 @@ LANGUAGE_HELP = "A language code: " + ", ".join(code for code, _name in settings
 @extend_schema_field({"type": "string", "description": LANGUAGE_HELP})
 class LanguageField(serializers.ChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(choices=settings.LANGUAGES, **kwargs)
+        super().__init__(choices=settings.RTCM_CONTENT_LANGUAGES, **kwargs)
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -68,7 +68,7 @@ class LibraryFilter(filters.FilterSet):
     )
     language = filters.ChoiceFilter(
         label=_("Language"),
-        choices=settings.LANGUAGES,
+        choices=settings.RTCM_CONTENT_LANGUAGES,
         empty_label=_("All languages"),
         method="filter_nothing",
     )

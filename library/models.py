@@ -36,7 +36,9 @@ class Document(models.Model):
     authors = models.CharField(_("authors"), max_length=500, blank=True)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.RTCM_CONTENT_LANGUAGES
+    )
     doc_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     topics = models.ManyToManyField(
         "courses.Topic", blank=True, related_name="documents", verbose_name=_("topics")

@@ -46,6 +46,7 @@ from courses.models import Topic
 from library.materials import material_token_opens
 from library.models import Document
 from rtcm.core.access import user_is_staff
+from rtcm.core.content import localized_expression, localized_fields
 from rtcm.core.search import contains_q
 
 SEARCH_CONFIG = "simple"  # as in migration 0002
@@ -190,7 +191,13 @@ def query_terms(query: str) -> tuple[list[str], list[str]]:
     return wanted, unwanted
 
 
-_TEXT_FIELDS = ("title", "authors", "description", "extracted_text")
+# Title and description in every language (title_en, title_ru …).
+_TEXT_FIELDS = (
+    *localized_fields("title"),
+    "authors",
+    *localized_fields("description"),
+    "extracted_text",
+)
 
 
 def _fallback_match(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
@@ -207,8 +214,8 @@ def _fallback_score(query: str) -> Case:
     wanted, _unwanted = query_terms(query)
     in_title, in_meta = Q(), Q()
     for term in wanted:
-        in_title |= contains_q(("title",), term)
-        in_meta |= contains_q(("authors", "description"), term)
+        in_title |= contains_q(localized_fields("title"), term)
+        in_meta |= contains_q(("authors", *localized_fields("description")), term)
     return Case(
         CaseWhen(in_title, then=Value(3)),
         CaseWhen(in_meta, then=Value(2)),
@@ -229,7 +236,7 @@ def _facet_rows(documents: QuerySet[Document], field: str) -> list[tuple[str, in
 def _facets(documents: QuerySet[Document]) -> Facets:
     """Four GROUP BY queries over the filtered set, whatever its size."""
     types = dict(Document.Type.choices)
-    languages = dict(settings.LANGUAGES)
+    languages = dict(settings.RTCM_CONTENT_LANGUAGES)
     levels = dict(Document.Access.choices)
     topic_rows = (
         Document.topics.through.objects.filter(document_id__in=documents.order_by().values("pk"))
@@ -255,12 +262,13 @@ def _facets(documents: QuerySet[Document]) -> Facets:
 
 
 def _ordering(sort: str, *, searching: bool) -> list:
+    title = Lower(localized_expression("title"))  # as the reader reads it
     if sort == "year":
-        return [F("year").desc(nulls_last=True), Lower("title"), "-pk"]
+        return [F("year").desc(nulls_last=True), title, "-pk"]
     if sort == "title":
-        return [Lower("title"), "pk"]
+        return [title, "pk"]
     if sort == "downloads":
-        return ["-download_count", Lower("title"), "pk"]
+        return ["-download_count", title, "pk"]
     if searching:
         return ["-rank", F("year").desc(nulls_last=True), "-pk"]
     return ["-created_at", "-pk"]
@@ -317,7 +325,11 @@ def document_search(
 
     results = _shaped(documents)
     if query and postgres:
-        text = Concat("description", Value("\n"), Left("extracted_text", HEADLINE_TEXT_CHARS))
+        text = Concat(
+            localized_expression("description"),
+            Value("\n"),
+            Left("extracted_text", HEADLINE_TEXT_CHARS),
+        )
         results = results.defer("extracted_text").annotate(
             rank=SearchRank(SearchVectorColumn(), _search_query(query)),
             headline=SearchHeadline(

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic, Training
 from library.models import Document
+from rtcm.core.content import localized_fields
 from rtcm.core.errors import UnknownReference
 from rtcm.core.slugs import unique_slug as core_unique_slug
 from rtcm.core.storage import delete_stored_file, user_or_none
@@ -38,8 +39,12 @@ logger = logging.getLogger(__name__)
 
 # The fields a librarian edits (the rest is derived: slug, file facts, text, counts).
 EDITABLE_FIELDS = (
+    # ``title`` and ``description`` are the reader's language's (modeltranslation);
+    # ``title_en``, ``title_ru`` … each language's, set after them.
     "title",
     "description",
+    *localized_fields("title"),
+    *localized_fields("description"),
     "authors",
     "publisher",
     "year",

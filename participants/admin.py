@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.hooks import training_admin_extend
 from participants import services
+from participants.forms import ContactDetailsForm, check_latin_name_for_certificate
 from participants.models import (
     Answer,
     Attendance,
@@ -80,8 +81,25 @@ class ConsentInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ParticipantAdminForm(forms.ModelForm):
+    """The Latin name in Latin letters, and printed only when given: the public forms' rules."""
+
+    class Meta:
+        model = Participant
+        fields = "__all__"  # noqa: DJ007 -- the admin shows every field, as before
+
+    clean_given_name_latin = ContactDetailsForm.clean_given_name_latin
+    clean_family_name_latin = ContactDetailsForm.clean_family_name_latin
+
+    def clean(self):
+        cleaned = super().clean()
+        check_latin_name_for_certificate(self)
+        return cleaned
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = ParticipantAdminForm
     # People registered for a training the person may view (``rtcm.core.access``).
     list_display = [
         "family_name",
@@ -93,7 +111,14 @@ class ParticipantAdmin(admin.ModelAdmin):
         "gender",
     ]
     list_filter = ["gender", "organisation_type", "nationality", "preferred_language"]
-    search_fields = ["given_name", "family_name", "email", "organisation"]
+    search_fields = [
+        "given_name",
+        "family_name",
+        "given_name_latin",
+        "family_name_latin",
+        "email",
+        "organisation",
+    ]
     readonly_fields = [
         "consent_given_at",
         "erased_at",
@@ -289,6 +314,8 @@ class RegistrationAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
     search_fields = [
         "participant__given_name",
         "participant__family_name",
+        "participant__given_name_latin",
+        "participant__family_name_latin",
         "participant__email",
         "training__title",
     ]
@@ -395,6 +422,8 @@ class CertificateAdmin(TrainingScopedAdminMixin, admin.ModelAdmin):
         "code",
         "registration__participant__given_name",
         "registration__participant__family_name",
+        "registration__participant__given_name_latin",
+        "registration__participant__family_name_latin",
     ]
     list_select_related = ["registration__participant", "registration__training"]
     date_hierarchy = "issued_at"

@@ -4,6 +4,7 @@ certificates: issuing jobs for coordinators, public verification."""
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -18,9 +19,14 @@ from courses import selectors as course_selectors
 from courses.access import session_for_user_or_404, training_for_user_or_404
 from courses.models import Training
 from participants import selectors, services
-from participants.certificates import training_hours
+from participants.certificates import (
+    certificate_statement_text,
+    training_facts,
+    training_hours,
+)
 from participants.forms import OPTIONAL_CONSENT_FIELDS, RegistrationForm
 from participants.models import PERSON_FIELDS, Certificate, Participant, Registration
+from participants.names import CERTIFICATE_NAME_FIELDS, certificate_name_lines
 from rtcm.core import filters as core_filters
 from rtcm.core.access import CHANGE, VIEW, object_for_user_or_404, scope_to_trainings
 from rtcm.core.models import Job
@@ -55,7 +61,13 @@ class RegistrationSubmitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participant
-        fields = [*PERSON_FIELDS, "consent", *OPTIONAL_CONSENT_FIELDS, "answers"]
+        fields = [
+            *PERSON_FIELDS,
+            *CERTIFICATE_NAME_FIELDS,
+            "consent",
+            *OPTIONAL_CONSENT_FIELDS,
+            "answers",
+        ]
         extra_kwargs = {"email": {"validators": []}}  # an existing person registers again
 
     def validate(self, attrs):
@@ -418,8 +430,16 @@ class CertificateVerificationSerializer(serializers.Serializer):
         choices=["valid", "revoked", "withdrawn"],
         help_text="withdrawn: the holder had their data erased; the name is then empty.",
     )
-    name = serializers.CharField(allow_blank=True)
-    training = serializers.CharField(help_text="The training's title.")
+    name = serializers.CharField(
+        allow_blank=True,
+        help_text="The name as printed (as written, in Latin letters, or both: joined by ' / ').",
+    )
+    language = serializers.CharField(help_text="The language of training and statement.")
+    training = serializers.CharField(help_text="The training's title, in that language.")
+    statement = serializers.CharField(
+        allow_blank=True,
+        help_text="What the certificate says, in that language (empty when withdrawn).",
+    )
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     hours = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
@@ -441,12 +461,17 @@ class CertificateVerifyView(APIView):
         if certificate is None:
             raise NotFound("Unknown code: no certificate of ours has it.")
         training = certificate.registration.training
-        withdrawn = certificate.registration.participant.erased_at is not None
+        participant = certificate.registration.participant
+        withdrawn = participant.erased_at is not None
         data = {
             "serial": certificate.serial,
             "status": "withdrawn" if withdrawn else certificate_status(certificate),
-            "name": "" if withdrawn else certificate.registration.participant.full_name,
+            "name": "" if withdrawn else " / ".join(certificate_name_lines(participant)),
+            "language": translation.get_language() or "en",
             "training": training.title,
+            "statement": ""
+            if withdrawn
+            else certificate_statement_text(certificate, training_facts(training)),
             "start_date": training.start_date,
             "end_date": training.end_date,
             "hours": training_hours(training),

@@ -9,11 +9,12 @@ personal data. Rate-limited per client against enumeration (the codes carry
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from participants import selectors
-from participants.certificates import plain_hours, training_facts
+from participants.certificates import certificate_context, training_facts
 from rtcm.core.forms import style_fields
 from rtcm.core.ratelimit import rate_limited
 
@@ -64,6 +65,10 @@ def verify_code(request, code):
         )
     else:
         facts = training_facts(certificate.registration.training)
+        # What the certificate says, in the reader's language; the name as printed.
+        context = certificate_context(
+            certificate, facts, languages=[translation.get_language() or "en"]
+        )
         # The holder had their data erased: the certificate stands withdrawn, unnamed.
         withdrawn = certificate.registration.participant.erased_at is not None
         response = render(
@@ -72,9 +77,11 @@ def verify_code(request, code):
             {
                 "certificate": certificate,
                 "withdrawn": withdrawn,
-                "name": "" if withdrawn else certificate.registration.participant.full_name,
+                "name": "" if withdrawn else context["name"],
+                "name_lines": [] if withdrawn else context["name_lines"],
+                "part": context["parts"][0],
                 "training": certificate.registration.training,
-                "hours": plain_hours(facts.hours),
+                "hours": context["hours"],
                 "form": VerifyForm(),
             },
         )

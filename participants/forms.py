@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import PERSON_FIELDS, Participant
+from participants.names import CERTIFICATE_NAME_FIELDS, validate_latin_name
 from participants.services.self_service import CONTACT_FIELDS
 from rtcm.core.forms import StyledFormMixin, clean_person_name, clean_phone_number, style_fields
 from rtcm.core.privacy import Purpose, consent_text
@@ -35,15 +36,17 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         person_fields = forms.fields_for_model(
             Participant,
-            fields=PERSON_FIELDS,
+            fields=[*PERSON_FIELDS, *CERTIFICATE_NAME_FIELDS],
             widgets={
                 "email": forms.EmailInput(attrs={"autocomplete": "email"}),
                 "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
                 "given_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
                 "family_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
                 "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+                **LATIN_NAME_WIDGETS,
             },
         )
+        optional_name_on_certificate(person_fields["name_on_certificate"])
         consents = {name: self.fields.pop(name) for name in ("consent", *OPTIONAL_CONSENT_FIELDS)}
         self.fields.update(person_fields)
         self.questions = list(training.questions.all()) if training is not None else []
@@ -81,7 +84,9 @@ class RegistrationForm(forms.Form):
 
     def person_data(self) -> dict[str, object]:
         return {
-            name: self.cleaned_data[name] for name in PERSON_FIELDS if name in self.cleaned_data
+            name: self.cleaned_data[name]
+            for name in [*PERSON_FIELDS, *CERTIFICATE_NAME_FIELDS]
+            if name in self.cleaned_data
         }
 
     def clean_given_name(self) -> str:
@@ -90,11 +95,62 @@ class RegistrationForm(forms.Form):
     def clean_family_name(self) -> str:
         return clean_person_name(self.cleaned_data["family_name"])
 
+    def clean_given_name_latin(self) -> str:
+        return clean_latin_name(self.cleaned_data["given_name_latin"])
+
+    def clean_family_name_latin(self) -> str:
+        return clean_latin_name(self.cleaned_data["family_name_latin"])
+
+    def clean_name_on_certificate(self) -> str:
+        return self.cleaned_data["name_on_certificate"] or Participant.NameOnCertificate.AS_WRITTEN
+
+    def clean(self):
+        cleaned = super().clean()
+        check_latin_name_for_certificate(self)
+        return cleaned
+
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip()
 
     def clean_phone(self) -> str:
         return clean_phone_number(self.cleaned_data["phone"])
+
+
+# The Latin name's inputs: typed as in a passport, never "corrected" by the browser.
+LATIN_NAME_WIDGETS = {
+    "given_name_latin": forms.TextInput(
+        attrs={"lang": "en", "dir": "ltr", "autocapitalize": "words", "spellcheck": "false"}
+    ),
+    "family_name_latin": forms.TextInput(
+        attrs={"lang": "en", "dir": "ltr", "autocapitalize": "words", "spellcheck": "false"}
+    ),
+    "name_on_certificate": forms.RadioSelect,
+}
+
+
+def optional_name_on_certificate(field: forms.Field) -> None:
+    """Left out (the API, an import), the name goes on the certificate as written."""
+    field.required = False
+    field.choices = Participant.NameOnCertificate.choices  # no "---------"
+
+
+def clean_latin_name(value: str) -> str:
+    """A Latin name tidied and checked (``participants.names.validate_latin_name``)."""
+    value = " ".join(value.split())
+    if value:
+        validate_latin_name(value)
+    return value
+
+
+def check_latin_name_for_certificate(form: forms.BaseForm) -> None:
+    """The certificate cannot print a Latin name the person did not give."""
+    choice = form.cleaned_data.get("name_on_certificate")
+    latin = form.cleaned_data.get("given_name_latin") or form.cleaned_data.get("family_name_latin")
+    if choice in ("latin", "both") and not latin and "given_name_latin" not in form.errors:
+        form.add_error(
+            "given_name_latin",
+            _("Give your name in Latin letters to have it printed on the certificate."),
+        )
 
 
 def question_field_name(question) -> str:
@@ -155,8 +211,21 @@ class ContactDetailsForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Participant
         fields = CONTACT_FIELDS  # what participant_update_contact saves
+        widgets = LATIN_NAME_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        optional_name_on_certificate(self.fields["name_on_certificate"])
 
     clean_phone = RegistrationForm.clean_phone
+    clean_given_name_latin = RegistrationForm.clean_given_name_latin
+    clean_family_name_latin = RegistrationForm.clean_family_name_latin
+    clean_name_on_certificate = RegistrationForm.clean_name_on_certificate
+
+    def clean(self):
+        cleaned = super().clean()
+        check_latin_name_for_certificate(self)
+        return cleaned
 
 
 class ConsentChoicesForm(forms.Form):

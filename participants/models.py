@@ -67,6 +67,32 @@ class Participant(models.Model):
     family_name = models.CharField(
         _("family name"), max_length=100, validators=[validate_person_name]
     )
+    # The name in Latin letters, as in the person's passport (optional): for badges, for
+    # certificates when asked (``name_on_certificate``), and to find them.
+    given_name_latin = models.CharField(
+        _("given name in Latin letters"),
+        max_length=100,
+        blank=True,
+        validators=[validate_person_name],
+    )
+    family_name_latin = models.CharField(
+        _("family name in Latin letters"),
+        max_length=100,
+        blank=True,
+        validators=[validate_person_name],
+    )
+
+    class NameOnCertificate(models.TextChoices):
+        AS_WRITTEN = "as_written", _("As I wrote it")
+        LATIN = "latin", _("In Latin letters")
+        BOTH = "both", _("Both")
+
+    name_on_certificate = models.CharField(
+        _("name on the certificate"),
+        max_length=12,
+        choices=NameOnCertificate.choices,
+        default=NameOnCertificate.AS_WRITTEN,
+    )
     email = models.EmailField(_("e-mail"), max_length=254)
     phone = models.CharField(
         _("phone"), max_length=40, blank=True, validators=[validate_phone_number]

@@ -569,6 +569,8 @@ def training_registrations_staff(
                 (
                     "participant__given_name",
                     "participant__family_name",
+                    "participant__given_name_latin",
+                    "participant__family_name_latin",
                     "participant__email",
                     "participant__organisation",
                 ),

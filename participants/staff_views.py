@@ -10,7 +10,6 @@ work without JavaScript.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import (
     FileResponse,
@@ -32,8 +31,10 @@ from courses.models import Session, Training
 from participants import selectors, services
 from participants.certificates import certificate_file_response
 from participants.models import Certificate, Registration
+from participants.names import latin_full_name
 from rtcm.core import audit
 from rtcm.core.access import CHANGE, VIEW, training_staff_required
+from rtcm.core.center import center_name
 from rtcm.core.errors import DomainError
 from rtcm.core.pdf import is_rtl, render_pdf
 from rtcm.core.storage import content_disposition
@@ -120,11 +121,12 @@ def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.session_attendance_sheet(session=session)
     for row in rows:
         row.name_is_rtl = is_rtl(row.participant.full_name)
+        row.latin_name = latin_full_name(row.participant)  # beside the name as written
         row.organisation_is_rtl = is_rtl(row.participant.organisation)
     html = render_to_string(
         "participants/staff/sign_in_sheet.html",
         {
-            "CENTER_NAME": settings.CENTER_NAME,
+            "CENTER_NAME": center_name(),
             "session": session,
             "training": session.training,
             "trainers": list(session.trainers.all()),

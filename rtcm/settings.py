@@ -79,9 +79,14 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The absolute address of the site, used in e-mails and QR codes (no request there).
 SITE_URL = env.str("RTCM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-CENTER_NAME = env.str("RTCM_CENTER_NAME", default="Regional Training Center on Migration")
+# The center's name (rtcm.core.center.center_name): RTCM_CENTER_NAME for every language,
+# RTCM_CENTER_NAME_RU / _AZ / _AR … for one (RTCM_CENTER_NAMES, below LANGUAGES); unset,
+# the catalogues' translation. CENTER_NAME stays the English name.
+RTCM_CENTER_NAME = env.str("RTCM_CENTER_NAME", default="")
+CENTER_NAME = RTCM_CENTER_NAME or "Regional Training Center on Migration"
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,6 +135,8 @@ MIDDLEWARE = [
     # NUL and control characters, over-deep JSON: 404/400 before any view reads them
     # (the middleware above only wrap the request lazily, and so add their headers).
     "rtcm.core.middleware.BadInputMiddleware",
+    # A staff member's own language (their account page) once they sign in.
+    "rtcm.core.staff_language.StaffLanguageMiddleware",
     # A staff session without its second factor reaches only the enrolment / confirm page.
     "rtcm.core.two_factor.StaffTwoFactorMiddleware",
     # Last, as django-axes asks: turns its lockout into the "locked" answer.
@@ -265,23 +272,51 @@ if RTCM_AUDIT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("RTCM_AUDIT_RETENTION_DAYS must be 1 or more.")
 
 # --- Languages -------------------------------------------------------------
-# The working languages of the center's three regions. Arabic is right-to-left:
-# templates take ``dir`` from the active language.
+# The interface's languages: English (the source) and each language whose catalogue
+# is complete (``tests/core/test_catalogues.py`` fails otherwise). Adding one (Uzbek,
+# Kazakh, Georgian, Armenian, Turkish): its catalogue module, ``make messages``, this
+# list, and ``makemigrations`` for the content columns (README, "Languages").
+# Arabic is right-to-left: templates take ``dir`` from the active language.
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en")
 LANGUAGES = [
     ("en", _("English")),
     ("ru", _("Russian")),
-    ("ar", _("Arabic")),
     ("az", _("Azerbaijani")),
+    ("ar", _("Arabic")),
+]
+RTCM_CENTER_NAMES = {
+    code: env.str(f"RTCM_CENTER_NAME_{code.upper().replace('-', '_')}", default="")
+    for code, _name in LANGUAGES
+}
+# The languages content may be in (a library document's, a training's working
+# languages): the region's, whether or not the interface speaks them.
+RTCM_CONTENT_LANGUAGES = [
+    *LANGUAGES,
     ("hy", _("Armenian")),
     ("ka", _("Georgian")),
     ("uz", _("Uzbek")),
     ("kk", _("Kazakh")),
+    ("ky", _("Kyrgyz")),
+    ("tg", _("Tajik")),
+    ("tk", _("Turkmen")),
     ("tr", _("Turkish")),
+    ("fa", _("Persian")),
+    ("ro", _("Romanian")),
+    ("uk", _("Ukrainian")),
+    ("fr", _("French")),
 ]
 # The catalogues live inside the rtcm package so that the wheel and the image ship them.
 LOCALE_PATHS = [BASE_DIR / "rtcm" / "locale"]
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Tashkent")
+# Dates in each language's own form ("14 февраля 2027", "14 fevral 2027"): rtcm/formats/.
+FORMAT_MODULE_PATH = ["rtcm.formats"]
+# The center's time zone (Baku); each training's sessions carry the venue's own.
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Baku")
+# Content in several languages (django-modeltranslation: a column per language, see
+# each app's translation.py). A text missing in the reader's language falls back to
+# the training's working language, then English, then any language it has.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": tuple(code for code, _name in LANGUAGES)}
+MODELTRANSLATION_AUTO_POPULATE = False
 USE_I18N = True
 USE_TZ = True
 
@@ -571,8 +606,6 @@ RTCM_REMINDER_DAYS = env.int("RTCM_REMINDER_DAYS", default=3)
 RTCM_NOTIFICATION_RETRY_SECONDS = env.int("RTCM_NOTIFICATION_RETRY_SECONDS", default=300)
 # Largest participants file (XLSX or CSV) a coordinator may import, in bytes.
 RTCM_IMPORT_MAX_BYTES = env.int("RTCM_IMPORT_MAX_BYTES", default=2_000_000)
-# The language certificates are printed in (names keep their own script).
-RTCM_CERTIFICATE_LANGUAGE = env.str("RTCM_CERTIFICATE_LANGUAGE", default="en")
 # Largest file a librarian may upload to the library, in bytes.
 RTCM_LIBRARY_MAX_UPLOAD_BYTES = env.int("RTCM_LIBRARY_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # Largest CV (PDF, DOCX or ODT) and photo (JPEG, PNG or WebP) an expert may upload, in bytes.
@@ -598,8 +631,9 @@ RTCM_EXPERT_APPLY_RATE_PER_HOUR = env.int("RTCM_EXPERT_APPLY_RATE_PER_HOUR", def
 
 # --- Privacy ----------------------------------------------------------------
 # Who the privacy notice (/privacy/) names as responsible for personal data, and the
-# address that answers data-protection requests (access, correction, erasure).
-RTCM_PRIVACY_CONTROLLER = env.str("RTCM_PRIVACY_CONTROLLER", default=CENTER_NAME)
+# address that answers data-protection requests (access, correction, erasure). Empty:
+# the center's name, in the reader's language (``rtcm.core.center``).
+RTCM_PRIVACY_CONTROLLER = env.str("RTCM_PRIVACY_CONTROLLER", default="")
 RTCM_PRIVACY_CONTACT_EMAIL = env.str("RTCM_PRIVACY_CONTACT_EMAIL", default="privacy@rtcm.local")
 # Retention, applied nightly by beat (0 turns a rule off):
 # declined expert applications are erased (CV and photo deleted) this many days after

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from courses import selectors as course_selectors
 from participants import selectors as participant_selectors
+from rtcm.core.center import center_name
 from rtcm.core.privacy import CONSENT_TEXTS, Purpose
 
 
@@ -126,7 +127,7 @@ def privacy(request):
         for purpose, entry in CONSENT_TEXTS.items()
     ]
     context = {
-        "controller": settings.RTCM_PRIVACY_CONTROLLER,
+        "controller": settings.RTCM_PRIVACY_CONTROLLER or center_name(),
         "contact_email": settings.RTCM_PRIVACY_CONTACT_EMAIL,
         "purposes": purposes,
     }

@@ -35,6 +35,7 @@ from participants.models import (
     Registration,
     RegistrationEvent,
 )
+from participants.names import CERTIFICATE_NAME_FIELDS
 from participants.services.certificates import certificate_revoke_for_cancelled
 from participants.services.consents import participant_record_consents
 from participants.services.notifications import notification_queue
@@ -143,7 +144,9 @@ def participant_get_or_create(
     email = data["email"].strip()
     participant = Participant.objects.filter(email__iexact=email).first()
     if participant is None:
-        values = {name: data[name] for name in PERSON_FIELDS if name in data}
+        values = {
+            name: data[name] for name in [*PERSON_FIELDS, *CERTIFICATE_NAME_FIELDS] if name in data
+        }
         values["email"] = email
         participant = Participant(consent_given_at=timezone.now(), **values)
         participant.full_clean(validate_constraints=False)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.models import Participant, SignInLink, token_hash
+from participants.names import CERTIFICATE_NAME_FIELDS
 from participants.tasks import send_sign_in_link
 
 CONTACT_FIELDS = [
@@ -20,6 +21,8 @@ CONTACT_FIELDS = [
     "organisation_type",
     "position",
     "preferred_language",
+    # Added by the person at will: their own spelling (given_name) stays as registered.
+    *CERTIFICATE_NAME_FIELDS,
 ]
 
 

@@ -35,8 +35,8 @@ class CoreConfig(AppConfig):
             _apply_role_permissions, sender=self, dispatch_uid="core-role-permissions"
         )
         # Their sign-in receivers: the time of the sign-in, whether the person has a
-        # second factor (both kept with the session).
-        from rtcm.core import reauth, two_factor  # noqa: F401
+        # second factor (both kept with the session), the staff member's own language.
+        from rtcm.core import reauth, staff_language, two_factor  # noqa: F401
 
         _connect_audit_receivers()
 

@@ -27,6 +27,9 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         widget.attrs["class"] = css
+        direction = text_direction(widget)
+        if direction:
+            widget.attrs.setdefault("dir", direction)
         widget.attrs.pop("aria-invalid", None)
         widget.attrs.pop("aria-describedby", None)
         if name in errors:
@@ -37,6 +40,21 @@ def style_fields(form: forms.BaseForm) -> None:
             auto_id = form[name].auto_id
             described_by = [f"{auto_id}_helptext"] if field.help_text else []
             widget.attrs["aria-describedby"] = " ".join([*described_by, f"{auto_id}-errors"])
+
+
+def text_direction(widget: forms.Widget) -> str | None:
+    """The ``dir`` an input people type into needs on a page of either direction.
+
+    Names, titles and free text may be in any script: ``auto`` lets the browser follow
+    what is typed (an Arabic name in an English page, a Latin title in an Arabic one).
+    Addresses are always left to right, or an Arabic page reverses their parts.
+    """
+    input_type = getattr(widget, "input_type", None)
+    if input_type in ("email", "url", "tel"):
+        return "ltr"
+    if isinstance(widget, forms.Textarea) or input_type in ("text", "search"):
+        return "auto"
+    return None
 
 
 class StyledFormMixin:

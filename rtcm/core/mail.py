@@ -12,7 +12,16 @@ delayed, never lost, never sent twice by us.
 
 Every e-mail is made by ``render_email``: a subject, a plain text and an HTML
 part, the two bodies extending ``core/email/base.txt`` and ``base.html`` (the
-language and direction of the page, the center's name at the foot).
+language and direction of the page, the center's name at the foot). It is written
+in the recipient's language, which the row keeps from the person when it is queued:
+a participant's ``preferred_language``, an expert's ``correspondence_language``, a
+staff member's ``StaffPreference`` (``rtcm.core.staff_language``). In the HTML part
+names, titles, dates and links sit in ``<bdi>``; in the plain text they sit between
+Unicode isolates (``|isolate``, ``rtcm.core.templatetags.bidi``), and a link stands
+alone on its line (an isolate mark next to it could end up in the link a mail client
+makes of it), so that an Arabic e-mail with a Latin title or an English one with an
+Arabic name reads in order. No other bidi control is added: a plain-text client sets
+each paragraph's direction from its first letter.
 """
 
 from __future__ import annotations
@@ -30,6 +39,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from rtcm.core.center import center_name
+from rtcm.core.staff_language import interface_language
+
 logger = logging.getLogger(__name__)
 
 QUEUED, SENDING, SENT = "queued", "sending", "sent"
@@ -42,14 +54,15 @@ def render_email(
 ) -> EmailMultiAlternatives:
     """The e-mail made of ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html``.
 
-    Rendered in ``language`` (falling back to the site's), with ``CENTER_NAME``,
-    ``LANGUAGE_CODE`` and ``LANGUAGE_BIDI`` in the context for the base templates.
+    Rendered in ``language`` (one the interface speaks, else the site's), with
+    ``CENTER_NAME`` (in that language), ``LANGUAGE_CODE`` and ``LANGUAGE_BIDI`` in the
+    context for the base templates.
     Sends nothing: a logged e-mail's task sends it (``send_logged_email``).
     """
-    language = language or settings.LANGUAGE_CODE
+    language = interface_language(language)
     with translation.override(language):
         context = {
-            "CENTER_NAME": settings.CENTER_NAME,
+            "CENTER_NAME": center_name(language),
             "LANGUAGE_CODE": language,
             "LANGUAGE_BIDI": translation.get_language_bidi(),
             **context,

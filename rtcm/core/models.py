@@ -234,3 +234,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.actor_label or '—'} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class StaffPreference(models.Model):
+    """What a staff member chose for themselves: the language of their pages and e-mails.
+
+    Set on their account page (``/staff/security/``); a sign-in switches the pages to
+    it, and the e-mails RTCM sends staff (the monthly report, jobs) are written in it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
     path("remove/", security_views.remove, name="remove"),
     path("confirm/", security_views.confirm, name="confirm"),
+    path("language/", security_views.language, name="language"),
 ]

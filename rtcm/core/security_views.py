@@ -6,7 +6,9 @@
 - ``remove``: remove the authenticator and the codes (after a recent sign-in);
 - ``confirm``: the password again (and a code, for those with an authenticator), then
   back to ``?next=`` — for sensitive actions (``rtcm.core.reauth``) and for a session
-  that has not passed its code yet (``rtcm.core.two_factor``).
+  that has not passed its code yet (``rtcm.core.two_factor``);
+- ``language``: the staff member's own language, of their pages and of the e-mails RTCM
+  sends them (``rtcm.core.staff_language``), chosen on ``index``.
 
 Also ``admin_view_on_site``: the admin's "view on site" jump, only for models whose admin
 offers it (a registration's public page is its private manage link: staff get none).
@@ -18,6 +20,7 @@ from base64 import b32encode
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import authenticate, login
 from django.contrib.contenttypes.models import ContentType
@@ -25,15 +28,16 @@ from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from rtcm.core import two_factor
+from rtcm.core import staff_language, two_factor
 from rtcm.core.access import staff_required
 from rtcm.core.forms import StyledFormMixin
 from rtcm.core.reauth import (
@@ -52,6 +56,29 @@ class CodeForm(StyledFormMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
+
+
+class LanguageForm(StyledFormMixin, forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("The language of your pages and of the e-mails RTCM sends you."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, as the language switcher shows it.
+        self.fields["language"].choices = [
+            (code, translation.get_language_info(code)["name_local"])
+            for code, _name in settings.LANGUAGES
+        ]
+
+
+def _language_form(request: HttpRequest) -> LanguageForm | None:
+    """The language form, for a session that may use the page fully (not held by 2FA)."""
+    if two_factor.session_needs(request) is not None:
+        return None
+    chosen = staff_language.staff_language(request.user)
+    return LanguageForm(initial={"language": chosen or translation.get_language()})
 
 
 class ConfirmForm(StyledFormMixin, forms.Form):
@@ -135,6 +162,7 @@ def index(request: HttpRequest, home_url_name: str) -> HttpResponse:
             "codes_left": two_factor.recovery_codes_left(request.user),
             "mode": two_factor.two_factor_mode(),
             "home_url": reverse(home_url_name),
+            "language_form": _language_form(request),
         }
         return render(request, "core/security/index.html", context)
     device = two_factor.totp_device_start(user=request.user)
@@ -161,6 +189,7 @@ def index(request: HttpRequest, home_url_name: str) -> HttpResponse:
         "secret": _secret_text(device),
         "mode": two_factor.two_factor_mode(),
         "home_url": reverse(home_url_name),
+        "language_form": _language_form(request),
     }
     return render(request, "core/security/index.html", context, status=status)
 
@@ -191,6 +220,25 @@ def remove(request: HttpRequest, home_url_name: str) -> HttpResponse:
         messages.success(request, _("Two-factor authentication is off for your account."))
         return redirect("security:index")
     return render(request, "core/security/remove.html")
+
+
+@never_cache
+@staff_required
+@require_POST
+def language(request: HttpRequest, home_url_name: str) -> HttpResponse:
+    """Keep the chosen language and switch the pages to it (the cookie, from this answer)."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages offered."))
+        return redirect("security:index")
+    chosen = form.cleaned_data["language"]
+    staff_language.staff_language_set(user=request.user, language=chosen)
+    translation.activate(chosen)
+    request.LANGUAGE_CODE = chosen
+    messages.success(request, _("Your language is saved."))
+    response = redirect("security:index")
+    staff_language.set_language_cookie(response, chosen)
+    return response
 
 
 @never_cache

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models.functions import Lower
 
 from participants.models import Participant
@@ -112,10 +113,15 @@ def position(rng: random.Random, org_name: str, org_type: str) -> str:
 
 
 def preferred_language(rng: random.Random, pickers: Pickers, country: str, pool: str) -> str:
-    """The country's languages, except that Russian-named people write in Russian or English."""
+    """The country's languages, except that Russian-named people write in Russian or English;
+    a language the interface does not offer yet (Uzbek, Georgian …) gives Russian, the
+    region's shared one (English in Turkey)."""
     if pool == "ru":
         return "ru" if rng.random() < 0.85 else "en"
-    return pickers.language[country].pick(rng)
+    language = pickers.language[country].pick(rng)
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return "en" if country == "TR" else "ru"
 
 
 def build_person(rng: random.Random, pickers: Pickers, number: int) -> PersonSpec:

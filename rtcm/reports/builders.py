@@ -99,7 +99,7 @@ def _percent(part: int, whole: int) -> int:
 
 
 def _date(value: dt.date) -> str:
-    return formats.date_format(value, "j F Y")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def _period(start: dt.date, end: dt.date) -> str:

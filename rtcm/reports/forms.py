@@ -45,14 +45,14 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 def dates_text(start: dt.date, end: dt.date) -> str:
     """ "12–16 May 2027", "28 May – 2 June 2027", "30 Dec 2026 – 3 Jan 2027"."""
-    last = date_format(end, "j F Y")
+    last = date_format(end, "DATE_FORMAT")
     if start == end:
         return last
     if (start.year, start.month) == (end.year, end.month):
         return f"{date_format(start, 'j')}–{last}"
     if start.year == end.year:
-        return f"{date_format(start, 'j F')} – {last}"
-    return f"{date_format(start, 'j F Y')} – {last}"
+        return f"{date_format(start, 'MONTH_DAY_FORMAT')} – {last}"
+    return f"{date_format(start, 'DATE_FORMAT')} – {last}"
 
 
 class TrainingChoiceField(forms.ModelChoiceField):

@@ -45,6 +45,7 @@ from openpyxl.styles import Font
 from pygal.etree import etree as pygal_etree
 from pygal.style import Style
 
+from rtcm.core.center import center_name
 from rtcm.core.pdf import is_rtl, render_pdf
 from rtcm.core.spreadsheets import (
     csv_bytes,
@@ -127,7 +128,7 @@ def report_html(report: Report) -> str:
         "generated": _format_value(_local(report.generated_at)),
         "sections": sections,
         "footer_css": page_footer_css(),
-        "CENTER_NAME": settings.CENTER_NAME,
+        "CENTER_NAME": center_name(),
         "LANGUAGE_CODE": translation.get_language() or settings.LANGUAGE_CODE,
     }
     return render_to_string("reports/report.html", context)
@@ -225,9 +226,9 @@ def _format_value(value: Any) -> str:
     if isinstance(value, float | Decimal):
         return floatformat(value, "-1g")
     if isinstance(value, dt.datetime):
-        return date_filter(_local(value), "j F Y, H:i")
+        return date_filter(_local(value), "DATETIME_FORMAT")
     if isinstance(value, dt.date):
-        return date_filter(value, "j F Y")
+        return date_filter(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -436,7 +437,7 @@ def report_text(report: Report, files: list[str]) -> str:
         "",
         f"{gettext('Scope')}: {report.scope}",
         f"{gettext('Generated')}: {_local(report.generated_at).isoformat(timespec='seconds')}",
-        f"{gettext('Center')}: {settings.CENTER_NAME}",
+        f"{gettext('Center')}: {center_name()}",
     ]
     if report.params:
         lines += ["", f"{gettext('Parameters')}:"]

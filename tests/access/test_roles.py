@@ -131,8 +131,11 @@ def test_a_coordinator_who_creates_a_training_in_the_admin_runs_it(client):
     assert page.status_code == 200
     start = timezone.localdate() + dt.timedelta(days=40)
     data = {
-        "title": "Labour migration",
+        "title_en": "Labour migration",
+        "title_ru": "Трудовая миграция",
         "slug": "labour-migration",
+        "time_zone": "Asia/Baku",
+        "certificate_language": Training.CertificateLanguage.BILINGUAL,
         "format": Training.Format.ONLINE,
         "online_url": "https://meet.example.org/lm",
         "languages": '["en"]',

@@ -475,6 +475,13 @@ CASES: list[Case] = [
     Case("security:recovery_codes", ANY_STAFF, _r("security:recovery_codes")),
     Case("security:remove", ANY_STAFF, _r("security:remove")),
     Case("security:confirm", ANY_STAFF, _r("security:confirm")),
+    Case(
+        "security:language",
+        ANY_STAFF,  # their own language: saved, then back to the account page
+        _r("security:language"),
+        method="post",
+        data=lambda s: {"language": "en"},
+    ),
     # --- staff API -------------------------------------------------------------------
     Case(
         "registration-list",

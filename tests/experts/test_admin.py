@@ -303,7 +303,7 @@ def training_data(client, training, sessions: list[dict], initial: int = 0) -> d
             {
                 f"{prefix}-id": session.get("id", ""),
                 f"{prefix}-training": training.pk,
-                f"{prefix}-title": session["title"],
+                f"{prefix}-title_en": session["title"],  # a title per language (title_en …)
                 f"{prefix}-room": "",
                 f"{prefix}-module": "",
                 f"{prefix}-trainers": [expert.pk for expert in session["trainers"]],

@@ -15,12 +15,12 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from courses.models import Training
+from courses.timezones import session_times
 from experts import services
 from experts.forms import ApplicationForm, language_choices
 from experts.models import Expert, ExpertMessage
@@ -396,7 +396,7 @@ def test_profile_shows_the_public_profile(client_name, network, request):
     assert response.status_code == 200
     html = response.content.decode()
     for shown in (
-        "<title>Гульнара Садыкова",
+        "<title>\u2068Гульнара Садыкова",
         "Senior researcher",
         "Migration Research Institute",
         "Kazakhstan",
@@ -464,8 +464,9 @@ def test_profile_shows_the_trainings_taught_with_their_sessions(client, network)
     assert "Readmission in practice" in html
     assert "Case law" in html
     assert "Field visit" in html
-    assert date_filter(first.starts_at, "D j M Y") in html
-    assert date_filter(second.starts_at, "D j M Y") in html
+    # Each session with its day and hours in the venue's time zone, named.
+    assert str(session_times(first)) in html
+    assert str(session_times(second)) in html
     assert "Someone else" not in html
     assert other.title not in html
     for hidden in ("Draft training", "Not yet public", "Cancelled one", "Never happened"):

@@ -81,7 +81,7 @@ def test_application_creates_a_consenting_applicant_and_mails_receipt(
     (message,) = mail.outbox
     assert message.to == ["anush@example.org"]
     assert "received your application" in message.subject
-    assert "Dear Ануш" in message.body
+    assert "Dear \u2068Ануш\u2069" in message.body  # the name isolated
     assert ExpertMessage.objects.get().status == ExpertMessage.Status.SENT
 
 

@@ -641,9 +641,9 @@ def librarian_client(librarian):
 
 
 def admin_post(client, upload=None, **overrides):
-    data = {
-        "title": "Labour migration statistics",
-        "description": "",
+    data = {  # the admin has a title and description per language (title_en …)
+        "title_en": "Labour migration statistics",
+        "description_en": "",
         "authors": "",
         "publisher": "",
         "year": "2023",
@@ -702,7 +702,7 @@ def test_the_admin_adds_and_replaces_through_the_services(
     change_url = reverse("admin:library_document_change", args=[document.pk])
     assert librarian_client.get(change_url).status_code == 200
     data = {
-        "title": "Labour migration statistics 2024",
+        "title_en": "Labour migration statistics 2024",
         "year": "2024",
         "language": "ru",
         "doc_type": Document.Type.RESEARCH,

@@ -110,7 +110,12 @@ def test_the_api_says_what_the_certificate_says(certificate, admin_user):
         "hours": 12.0,
         "issued_at": body["issued_at"],
         "revoked_at": None,
+        "language": "en",
+        "statement": body["statement"],
     }
+    # The certificate's own words, in the reader's language (here English).
+    assert body["statement"].startswith("This is to certify that ნინო ბერიძე has completed")
+    assert "Return and reintegration" in body["statement"]
     assert dt.datetime.fromisoformat(body["issued_at"]) == certificate.issued_at
     text = response.content.decode()
     for private in ("nino.secret@example.org", "555 12 34", "Public Service Hall", "email"):
@@ -176,6 +181,6 @@ def test_whole_hours_print_as_people_write_them(client):
     assert "20 hours of training" in text
     assert "E+" not in text
     page = client.get(certificate.get_verification_url().removeprefix(settings.SITE_URL))
-    assert '<dd class="col-sm-9">20</dd>' in page.content.decode()
+    assert "20 hours of training" in page.content.decode()
     api = APIClient().get(f"/api/v1/certificates/verify/{certificate.code}/").json()
     assert api["hours"] == 20.0

@@ -124,10 +124,10 @@ def test_each_person_gets_the_frame_of_their_language_and_the_text_as_written(se
 
     emails = {m.to[0]: m for m in mail.outbox}
     russian, english = emails["ru@example.org"], emails["en@example.org"]
-    assert "Уважаемый(ая) Нурлан," in russian.body
+    assert "Уважаемый(ая) \u2068Нурлан\u2069," in russian.body
     assert "Ваша регистрация" in russian.alternatives[0][0]
     assert 'lang="ru"' in russian.alternatives[0][0]
-    assert "Dear Amal," in english.body
+    assert "Dear \u2068Amal\u2069," in english.body
     assert 'lang="en"' in english.alternatives[0][0]
     for email in (russian, english):
         # The coordinator's words are not translated, and are text, not markup.

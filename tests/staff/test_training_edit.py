@@ -61,10 +61,16 @@ def png(name: str = "signature.png", size=(300, 100)) -> SimpleUploadedFile:
 
 
 def training_data(**overrides) -> dict:
-    """The main form of a valid in-person training in a month, no parts."""
+    """The main form of a valid in-person training in a month, no parts.
+
+    The title and description are a field per language (``title_en`` …): ``title=``
+    and ``description=`` give the English ones.
+    """
     data = {
-        "title": "Training on return counselling",
-        "description": "Three days.",
+        "title_en": "Training on return counselling",
+        "description_en": "Three days.",
+        "time_zone": "Asia/Bishkek",
+        "certificate_language": "bilingual",
         "start_date": f"{day(30):%Y-%m-%d}",
         "end_date": f"{day(32):%Y-%m-%d}",
         "format": "in_person",
@@ -83,6 +89,9 @@ def training_data(**overrides) -> dict:
     }
     for prefix in PARTS:
         data.update(management(prefix, total=0, initial=0))
+    for name in ("title", "description"):
+        if name in overrides:
+            overrides[f"{name}_en"] = overrides.pop(name)
     data.update(overrides)
     return data
 
@@ -383,6 +392,8 @@ def _post_edit(owner, training, **overrides):
         end_date=f"{training.end_date:%Y-%m-%d}",
         capacity=str(training.capacity),
     )
+    if "title" in overrides:
+        overrides["title_en"] = overrides.pop("title")
     data.update(overrides)
     return client_for(owner).post(
         reverse("staff:training_edit", kwargs={"slug": training.slug}), data

@@ -250,7 +250,7 @@ def test_bulk_reject_sends_the_one_reason_in_each_persons_language(
     assert "Группа уже набрана" in to_russian.body
     assert "Причина" in to_russian.body  # the e-mail is in Russian
     [to_english] = [m for m in mail.outbox if m.to == ["brown@example.org"]]
-    assert "Reason: Группа уже набрана" in to_english.body
+    assert "Reason: \u2068Группа уже набрана / the group is complete\u2069" in to_english.body
 
 
 def test_bulk_reject_without_a_reason_changes_nothing_and_says_why(client, coordinator, training):

@@ -43,6 +43,7 @@ from rtcm.core.access import (
     training_staff_required,
     user_acts_on_every_training,
 )
+from rtcm.core.content import ContentFormMixin, localized_fields
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import StyledFormMixin, add_domain_error
 from rtcm.core.models import Region
@@ -60,10 +61,12 @@ UNKNOWN_REGION = _("This region is not one of the center's regions: choose one f
 EXTRA_ROWS = 2  # empty rows offered under each part (no script adds more: save, then add)
 
 
-class TrainingForm(StyledFormMixin, TrainingCapacityFormMixin, forms.ModelForm):
+class TrainingForm(ContentFormMixin, StyledFormMixin, TrainingCapacityFormMixin, forms.ModelForm):
+    """The training; its title and description a field per language (one title needed)."""
+
     languages = forms.MultipleChoiceField(
         label=_("working languages"),
-        choices=settings.LANGUAGES,
+        choices=settings.RTCM_CONTENT_LANGUAGES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -72,13 +75,14 @@ class TrainingForm(StyledFormMixin, TrainingCapacityFormMixin, forms.ModelForm):
     class Meta:
         model = Training
         fields = [
-            "title",
-            "description",
+            *localized_fields("title"),
+            *localized_fields("description"),
             "start_date",
             "end_date",
             "format",
             "venue_city",
             "venue_country",
+            "time_zone",
             "online_url",
             "languages",
             "capacity",
@@ -92,12 +96,15 @@ class TrainingForm(StyledFormMixin, TrainingCapacityFormMixin, forms.ModelForm):
             "modules",
             "min_attendance_percent",
             "min_hours",
+            "certificate_language",
             "coordinators",
             "certificate_template",
         ]
         widgets = {
-            "title": forms.TextInput(attrs={"dir": "auto"}),
-            "description": forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+            # Each language's input carries its lang and dir (``rtcm.core.content``).
+            **{name: forms.TextInput() for name in localized_fields("title")},
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in localized_fields("description")},
+            "time_zone": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
             "start_date": DATE,
             "end_date": DATE,
             "registration_opens_at": _datetime_widget(),
@@ -133,6 +140,15 @@ class TrainingForm(StyledFormMixin, TrainingCapacityFormMixin, forms.ModelForm):
         self.fields["certificate_template"].help_text = Training._meta.get_field(
             "certificate_template"
         ).help_text
+
+    @property
+    def title_fields(self):
+        """The title's field per language, English first (for the template)."""
+        return [self[name] for name in localized_fields("title")]
+
+    @property
+    def description_fields(self):
+        return [self[name] for name in localized_fields("description")]
 
 
 class SessionStaffForm(StyledFormMixin, SessionInlineForm):

@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Training
+from rtcm.core.content import contains_q_any_language
 from rtcm.core.forms import StyledFormMixin
 from rtcm.core.models import Region
-from rtcm.core.search import contains_q
 
 
 class DateInput(forms.DateInput):
@@ -51,7 +51,7 @@ class TrainingListFilterForm(StyledFormMixin, forms.Form):
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if value}
         if term := (data.get("q") or "").strip():
-            queryset = queryset.filter(contains_q(("title",), term))
+            queryset = queryset.filter(contains_q_any_language(("title",), term))
         if status := data.get("status"):
             queryset = queryset.filter(status=status)
         if region := data.get("region"):

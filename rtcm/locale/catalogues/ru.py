@@ -1,30 +1,11 @@
-"""Fill rtcm/locale/ru with the center's Russian translations (run after makemessages).
+"""The center's Russian translations, keyed by msgid (see ``rtcm/locale/translate.py``).
 
-Kept as data so that re-running makemessages never loses a translation:
-`python rtcm/locale/translate_ru.py && python manage.py compilemessages`.
-
-How RU is keyed and what its values are:
-
-- The key is the msgid, exactly as in the .po file (placeholders, quotes and
-  all). An entry with a msgctxt is keyed "context\x04msgid" (gettext's own
-  separator), so the same English text can be translated differently in two
-  contexts.
-- For an ordinary entry the value is the translation, a string.
-- For a plural entry (one with msgid_plural) the value is a tuple of the three
-  Russian forms (one, few, many): ("%(n)s файл", "%(n)s файла", "%(n)s файлов").
-  The catalogue's Plural-Forms has a fourth form, reached only by fractional
-  numbers, which Russian writes like "few" (1,5 файла): it gets the "few" form.
-
-Every entry the dict fills loses its fuzzy flag. A string given for a plural
-entry, or a tuple for a singular one, is an error.
+Plural entries: a tuple of the three Russian forms (one, few, many), e.g.
+("%(n)s файл", "%(n)s файла", "%(n)s файлов"); the catalogue's fourth form (fractions)
+takes "few".
 """
 
-import pathlib
-import re
-
-import polib
-
-RU = {
+ENTRIES = {
     # issue 12: consents, privacy notice, retention (P-consent)
     "I agree that the center may take photos and videos of me at its trainings and show them in its reports, on its website and in its social media. I can withdraw this consent at any time.": "Я согласен(на) с тем, что центр может фотографировать и снимать меня на видео на своих тренингах и показывать эти материалы в своих отчётах, на сайте и в социальных сетях. Я могу отозвать это согласие в любое время.",
     "I would like to receive the center's newsletter about its trainings and publications by e-mail. I can unsubscribe at any time.": "Я хочу получать по эл. почте рассылку центра о его тренингах и публикациях. Я могу отписаться в любое время.",
@@ -1668,63 +1649,84 @@ RU = {
     "not started": "не началось",
     "Attendance sheet": "Лист посещаемости",
     "No session of your trainings takes place today.": "Сегодня нет занятий ваших тренингов.",
+    "Please write this name in Latin letters (A–Z), as in your passport.": "Укажите это имя латинскими буквами (A–Z), как в паспорте.",
+    "Give your name in Latin letters to have it printed on the certificate.": "Чтобы имя было напечатано в сертификате латинскими буквами, укажите его латиницей.",
+    "Optional: your name in Latin letters, as in your passport, for your badge and, if you wish, your certificate.": "Необязательно: ваше имя латинскими буквами, как в паспорте, — для бейджа и, по вашему желанию, для сертификата.",
+    "On the certificate": "В сертификате",
+    "list separator\x04, ": ", ",
+    "alt. month\x04January": "января",
+    "alt. month\x04February": "февраля",
+    "alt. month\x04March": "марта",
+    "alt. month\x04April": "апреля",
+    "alt. month\x04May": "мая",
+    "alt. month\x04June": "июня",
+    "alt. month\x04July": "июля",
+    "alt. month\x04August": "августа",
+    "alt. month\x04September": "сентября",
+    "alt. month\x04October": "октября",
+    "alt. month\x04November": "ноября",
+    "alt. month\x04December": "декабря",
+    "time zone city\x04Cairo": "Каир",
+    "time zone city\x04Almaty": "Алматы",
+    "time zone city\x04Amman": "Амман",
+    "time zone city\x04Ashgabat": "Ашхабад",
+    "time zone city\x04Baghdad": "Багдад",
+    "time zone city\x04Baku": "Баку",
+    "time zone city\x04Beirut": "Бейрут",
+    "time zone city\x04Bishkek": "Бишкек",
+    "time zone city\x04Damascus": "Дамаск",
+    "time zone city\x04Dubai": "Дубай",
+    "time zone city\x04Dushanbe": "Душанбе",
+    "time zone city\x04Kabul": "Кабул",
+    "time zone city\x04Riyadh": "Эр-Рияд",
+    "time zone city\x04Tashkent": "Ташкент",
+    "time zone city\x04Tbilisi": "Тбилиси",
+    "time zone city\x04Tehran": "Тегеран",
+    "time zone city\x04Yerevan": "Ереван",
+    "time zone city\x04Berlin": "Берлин",
+    "time zone city\x04Brussels": "Брюссель",
+    "time zone city\x04Chisinau": "Кишинёв",
+    "time zone city\x04Istanbul": "Стамбул",
+    "time zone city\x04Kyiv": "Киев",
+    "time zone city\x04Minsk": "Минск",
+    "time zone city\x04Moscow": "Москва",
+    "time zone city\x04Vienna": "Вена",
+    "time zone\x04%(city)s time, %(offset)s": "время г. %(city)s, %(offset)s",
+    "session times\x04%(hours)s (%(zone)s)": "%(hours)s (%(zone)s)",
+    "session times\x04%(day)s, %(hours)s (%(zone)s)": "%(day)s, %(hours)s (%(zone)s)",
+    "In the venue's time zone: %(zone)s.": "Время указывается по часовому поясу места проведения: %(zone)s.",
+    "Regional Training Center on Migration": "Региональный учебный центр по вопросам миграции",
+    "The language of your pages and of the e-mails RTCM sends you.": "Язык ваших страниц и писем, которые вам отправляет RTCM.",
+    "Choose one of the languages offered.": "Выберите один из предложенных языков.",
+    "Your language is saved.": "Ваш язык сохранён.",
+    "Your language": "Ваш язык",
+    "Save language": "Сохранить язык",
+    "ordering\x04position": "порядок",
+    "English only": "Только на английском",
+    "The participant's language": "На языке участника",
+    "English and the participant's language": "На английском и на языке участника",
+    "certificate language": "язык сертификата",
+    "Bilingual certificates print English beside the participant's language (English alone for an English reader).": "Двуязычный сертификат печатается на английском и на языке участника (только на английском, если участник выбрал английский).",
+    "time zone of the venue": "часовой пояс места проведения",
+    "Session times are entered and shown in this time zone (online trainings: the organisers'), with the zone named beside them.": "Время занятий вводится и показывается в этом часовом поясе (для онлайн-тренингов — в поясе организаторов), с указанием пояса.",
+    "Unknown time zone: %(zone)s (e.g. Asia/Baku, Asia/Bishkek, Asia/Amman).": "Неизвестный часовой пояс: %(zone)s (например, Asia/Baku, Asia/Bishkek, Asia/Amman).",
+    "given name in Latin letters": "имя латиницей",
+    "family name in Latin letters": "фамилия латиницей",
+    "As I wrote it": "Как я написал(а)",
+    "In Latin letters": "Латиницей",
+    "Both": "Оба варианта",
+    "name on the certificate": "имя в сертификате",
+    "staff preference": "настройка сотрудника",
+    "staff preferences": "настройки сотрудников",
+    "Kyrgyz": "Кыргызский",
+    "Tajik": "Таджикский",
+    "Turkmen": "Туркменский",
+    "Persian": "Персидский",
+    "Romanian": "Румынский",
+    "Ukrainian": "Украинский",
+    "French": "Французский",
+    "user": "пользователь",
+    "%(field)s (%(language)s)": "%(field)s (%(language)s)",
+    "Required in at least one language.": "Заполните хотя бы на одном языке.",
+    "Give the title and description in each language you can; a reader whose language is missing reads the training's working language, then English.": "Укажите название и описание на всех языках, на каких можете; читатель, для языка которого текста нет, увидит его на рабочем языке тренинга, а затем на английском.",
 }
-
-
-def _key(entry: polib.POEntry) -> str:
-    """The RU key of ``entry``: its msgid, prefixed by "msgctxt\x04" when it has one."""
-    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
-
-
-def _nplurals(catalog: polib.POFile) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 3
-
-
-def _plural_forms(value: tuple[str, ...] | list[str], nplurals: int) -> dict[int, str]:
-    """Russian one/few/many forms as msgstr_plural; any further form (fractions) takes "few"."""
-    forms = list(value)
-    return {index: forms[index] if index < 3 else forms[1] for index in range(nplurals)}
-
-
-def main() -> None:
-    path = pathlib.Path(__file__).parent / "ru" / "LC_MESSAGES" / "django.po"
-    catalog = polib.pofile(str(path))
-    if not catalog.metadata.get("Language"):
-        catalog.metadata["Language"] = "ru"
-    nplurals = _nplurals(catalog)
-    errors = []
-    for entry in catalog:
-        if entry.obsolete:
-            continue
-        value = RU.get(_key(entry))
-        if value is None:
-            continue
-        if entry.msgid_plural:
-            if isinstance(value, str) or len(value) != 3:
-                errors.append(f"plural entry needs (one, few, many): {entry.msgid!r}")
-                continue
-            entry.msgstr_plural = _plural_forms(value, nplurals)
-        else:
-            if not isinstance(value, str):
-                errors.append(f"singular entry needs a string: {entry.msgid!r}")
-                continue
-            entry.msgstr = value
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        # the "#|" previous msgid of a fuzzy match means nothing once translated
-        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
-    if errors:
-        raise SystemExit("\n".join(errors))
-    catalog.save()
-    translated = len(catalog.translated_entries())
-    untranslated = len(catalog.untranslated_entries())
-    fuzzy = len(catalog.fuzzy_entries())
-    print(
-        f"{catalog.percent_translated()}% translated: {translated} translated, "
-        f"{untranslated} untranslated, {fuzzy} fuzzy"
-    )
-
-
-if __name__ == "__main__":
-    main()

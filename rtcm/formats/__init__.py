@@ -1,0 +1,1 @@
+"""Date and number formats per language (``FORMAT_MODULE_PATH``): ``<lang>/formats.py``."""

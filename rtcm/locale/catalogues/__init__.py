@@ -1,0 +1,1 @@
+"""Translations kept as data: one module a language, each an ``ENTRIES`` dict."""
