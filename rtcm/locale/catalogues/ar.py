@@ -70,7 +70,7 @@ ENTRIES = {
     "slug": "المعرّف النصي (slug)",
     "description": "الوصف",
     "“%(slug)s” is reserved for a page of the site: choose another slug.": "«%(slug)s» محجوز لإحدى صفحات الموقع: يُرجى اختيار معرّف نصي آخر.",
-    "position": "الترتيب",
+    "position": "المنصب",
     "The end date is before the start date.": "تاريخ الانتهاء يسبق تاريخ البدء.",
     "Capacity must be at least 1.": "يجب ألا تقل السعة عن 1.",
     "Registration closes before it opens.": "موعد انتهاء التسجيل يسبق موعد بدئه.",
