@@ -112,6 +112,180 @@ class Module(models.Model):
         return f"{self.code} {self.title}"
 
 
+def logo_file_path(organisation: "Organisation", filename: str) -> str:
+    """A random name under ``logos/``: the upload's own name never reaches the disk."""
+    import secrets
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"logos/{secrets.token_hex(16)}{suffix}"
+
+
+class Organisation(models.Model):
+    """A government agency, NGO, international organisation, university or donor."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government agency")
+        INTERNATIONAL = "international", _("International organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIC = "academic", _("University or research institute")
+        DONOR = "donor", _("Donor agency")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.OTHER)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Re-encoded on upload (PNG), checked by content like every upload.
+    logo = models.FileField(_("logo"), upload_to=logo_file_path, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    show_in_header = models.BooleanField(
+        _("logo in the site header"),
+        default=False,
+        help_text=_("The center's founding partners: their logos stand beside the center's."),
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    """A project or series the trainings belong to (the establishment project, the
+    Migration School, a donor-funded series)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown; links and lists are kept, scripts never.")
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    grant_code = models.CharField(
+        _("grant code"),
+        max_length=60,
+        blank=True,
+        help_text=_("The donor's grant or budget line, printed on the programme report."),
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="ProgrammeOrganisation",
+        related_name="programmes",
+        verbose_name=_("organisations"),
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
+
+    class Meta:
+        ordering = ["position", "-start_date", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="programme_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", args=[self.slug])
+
+
+class ProgrammeOrganisation(models.Model):
+    """An organisation's part in a programme: donor, implementing partner or host."""
+
+    class Role(models.TextChoices):
+        DONOR = "donor", _("Donor")
+        IMPLEMENTING = "implementing", _("Implementing partner")
+        HOST = "host", _("Host")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="parts", verbose_name=_("programme")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="parts", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=15, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        verbose_name = _("programme partner")
+        verbose_name_plural = _("programme partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "role"], name="programme_organisation_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Indicator(models.Model):
+    """A figure the programme declares to its donor, with its target. Most are counted
+    from the records (``metric``); a ``manual`` one carries its achieved value."""
+
+    class Metric(models.TextChoices):
+        TRAININGS = "trainings", _("Trainings held")
+        PARTICIPANTS = "participants", _("People trained")
+        WOMEN = "women", _("Women trained")
+        COUNTRIES = "countries", _("Countries reached")
+        PERSON_HOURS = "person_hours", _("Person-hours of training")
+        CERTIFICATES = "certificates", _("Certificates issued")
+        VOLUNTEER_HOURS = "volunteer_hours", _("Volunteer hours")
+        MANUAL = "manual", _("Reported by staff")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("programme")
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
+    name = models.CharField(_("name"), max_length=200)
+    metric = models.CharField(_("counted as"), max_length=20, choices=Metric.choices)
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    achieved_manual = models.DecimalField(
+        _("achieved (reported by staff)"),
+        max_digits=12,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Only for an indicator reported by staff; the others are counted."),
+    )
+
+    class Meta:
+        ordering = ["programme", "position", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.metric == self.Metric.MANUAL and self.achieved_manual is None:
+            raise ValidationError(
+                {"achieved_manual": _("An indicator reported by staff needs its achieved value.")}
+            )
+        if self.metric != self.Metric.MANUAL and self.achieved_manual is not None:
+            raise ValidationError(
+                {"achieved_manual": _("This indicator is counted from the records; leave it empty.")}
+            )
+
+
 class Training(models.Model):
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("In person")
@@ -189,6 +363,14 @@ class Training(models.Model):
     )
     min_hours = models.DecimalField(
         _("minimum hours"), max_digits=5, decimal_places=1, default=Decimal("0")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("programme"),
     )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "participants",
     "library",
     "experts",
+    "volunteers",
+    "website",
+    "django.contrib.sitemaps",
     "rtcm.demo",
     "rtcm.reports",
     "axes",  # the sign-in lockout (its own tables); see "Staff accounts" below

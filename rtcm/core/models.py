@@ -171,6 +171,7 @@ class ConsentRecord(models.Model):
         PHOTO = "photo", _("Photos and video at trainings")
         NEWSLETTER = "newsletter", _("The center's newsletter")
         EXPERT_PROFILE = "expert_profile", _("Public expert profile")
+        VOLUNTEERING = "volunteering", _("Migration Volunteers")
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     version = models.CharField(_("version"), max_length=20)
@@ -259,3 +260,39 @@ class StaffPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.language})"
+
+
+class Identity(models.Model):
+    """The center's visual identity, edited in the admin: one row (``pk=1``).
+
+    Each field left empty falls back to its setting (``RTCM_BRAND_*``) and then to the
+    default identity (``rtcm.core.identity``); pages, e-mails, certificates and reports
+    all read it through ``rtcm.core.identity.current_identity()``.
+    """
+
+    logo = models.FileField(
+        _("logo"),
+        upload_to="identity/",
+        blank=True,
+        help_text=_("PNG, JPEG or WebP; stored re-encoded as PNG. Empty: the default emblem."),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        help_text=_("Hex, such as #12355b: the header, headings and buttons."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        help_text=_("Hex, such as #b8860b: rules and highlights."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("visual identity")
+        verbose_name_plural = _("visual identity")
+
+    def __str__(self) -> str:
+        return str(_("Visual identity"))

@@ -15,8 +15,11 @@ COORDINATOR = "coordinator"
 MANAGER = "manager"
 LIBRARIAN = "librarian"
 NETWORK_OFFICER = "network officer"
+COMMUNICATIONS = "communications officer"  # the website: news, pages, partners' logos
 
-ALL_ROLES = [COORDINATOR, MANAGER, LIBRARIAN, NETWORK_OFFICER]
+ALL_ROLES = [COORDINATOR, MANAGER, LIBRARIAN, NETWORK_OFFICER, COMMUNICATIONS]
+# Who vets the Migration Volunteers (like the experts) and who assigns them to trainings.
+VOLUNTEER_ROLES = (NETWORK_OFFICER, COORDINATOR)
 # Who opens the expert network's staff pages (officers keep it, coordinators pick trainers).
 EXPERT_NETWORK_ROLES = (NETWORK_OFFICER, COORDINATOR)
 
@@ -47,6 +50,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.messageemail": VIEW,
         "experts.trainerrating": VIEW,
         "experts.expert": VIEW,  # to pick trainers for sessions
+        "courses.programme": VIEW,
+        "courses.organisation": VIEW,
+        "volunteers.volunteer": VIEW,  # to assign them to their trainings
+        "volunteers.assignment": ALL,
         "core.region": VIEW,
         "core.countryregion": VIEW,
     },
@@ -64,6 +71,14 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "participants.trainingmessage": VIEW,  # what was sent, not to whom
         "experts.trainerrating": VIEW,
         "experts.expert": VIEW,
+        # Programmes and donors are the manager's: what the donors' reports are about.
+        "courses.programme": ALL,
+        "courses.programmeorganisation": ALL,
+        "courses.indicator": ALL,
+        "courses.organisation": ALL,
+        "volunteers.volunteer": VIEW,
+        "volunteers.assignment": VIEW,
+        "volunteers.servicecertificate": VIEW,
         "core.region": EDIT,  # the country -> region mapping the reports group by
         "core.countryregion": ALL,
     },
@@ -77,6 +92,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "experts.expertlanguage": ALL,
         "experts.expertmessage": VIEW,
         "experts.trainerrating": VIEW,
+        "courses.training": VIEW,  # to assign volunteers to trainings
+        "courses.programme": VIEW,
+        "volunteers.volunteer": ALL,
+        "volunteers.assignment": ALL,
+        "volunteers.servicecertificate": ("view", "add", "change"),
+        "volunteers.volunteermessage": VIEW,
+    },
+    COMMUNICATIONS: {
+        "website.newsitem": ALL,
+        "website.page": ALL,
+        "website.contactmessage": VIEW,
+        "courses.organisation": EDIT,  # the partners' logos and names on the site
+        "courses.programme": VIEW,
+        "core.identity": EDIT,
     },
 }
 
