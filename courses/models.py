@@ -165,7 +165,9 @@ class Programme(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown; links and lists are kept, scripts never.")
+        _("description"),
+        blank=True,
+        help_text=_("Markdown; links and lists are kept, scripts never."),
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -282,7 +284,11 @@ class Indicator(models.Model):
             )
         if self.metric != self.Metric.MANUAL and self.achieved_manual is not None:
             raise ValidationError(
-                {"achieved_manual": _("This indicator is counted from the records; leave it empty.")}
+                {
+                    "achieved_manual": _(
+                        "This indicator is counted from the records; leave it empty."
+                    )
+                }
             )
 
 

@@ -3,7 +3,6 @@
 import secrets
 from pathlib import PurePath
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
