@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # requirements-dev.lock (the same pins plus the dev extra) for the venv and CI.
 LOCK_FLAGS := --python-version 3.11 --python-platform linux --generate-hashes --quiet $(UPGRADE)
 
-.PHONY: run test venv lint lock format migrate demo bench bench-certificates bench-experts messages clean
+.PHONY: run test venv e2e-deps lint lock format migrate demo bench bench-certificates bench-experts messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,8 @@ lock: | $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --group pyproject.toml:build --extra dev \
 	  -c requirements.lock $(LOCK_FLAGS) -o requirements-dev.lock
 
-venv: $(STAMP)
+# The venv and the browser tests' axe-core (e2e-deps, below): what `make test` needs.
+venv: $(STAMP) e2e-deps
 
 # Debug pages on for every command `make run` runs (seed_demo's demo login needs it);
 # without DJANGO_DEBUG the site runs with debug off (README: Settings).
@@ -63,6 +64,18 @@ run: demo
 PYTEST_WORKERS ?= auto
 test: venv
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The browser tests' axe-core (tests/e2e/test_public_site_accessibility.py), from the npm
+# registry at a pinned version, under var/node/ (git-ignored). Skipped without npm: the
+# tests then say so (and fail under CI=true).
+AXE_CORE_VERSION := 4.14.1
+AXE := var/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-audit --no-fund --silent --prefix var/node axe-core@$(AXE_CORE_VERSION); \
+	else echo "make: npm not found, the accessibility tests will be skipped"; fi
+
+e2e-deps: $(AXE)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -17,10 +20,25 @@ from courses.forms import (
     TrainingCapacityFormMixin,
 )
 from courses.hooks import training_admin_extras
-from courses.models import Curriculum, Module, Question, Session, Topic, Training, TrainingQuota
+from courses.models import (
+    Curriculum,
+    Indicator,
+    Module,
+    Organisation,
+    Programme,
+    ProgrammeOrganisation,
+    Question,
+    Session,
+    Topic,
+    Training,
+    TrainingQuota,
+)
 from courses.seats import annotate_seats
 from courses.services import (
     TRANSITIONS,
+    organisation_logo_check,
+    organisation_unique_slug,
+    programme_unique_slug,
     training_allowed_actions,
     training_transition,
 )
@@ -32,6 +50,7 @@ from rtcm.core.content import (
     localized_fields,
 )
 from rtcm.core.errors import DomainError
+from rtcm.core.uploads import UploadRefused
 
 
 @admin.register(Topic)
@@ -165,7 +184,14 @@ class TrainingAdmin(TrainingScopedAdminMixin, ContentAdmin):
         "confirmed",
         "waitlisted",
     ]
-    list_filter = ["status", "format", "requires_approval", "target_regions", "start_date"]
+    list_filter = [
+        "status",
+        "format",
+        "requires_approval",
+        "programme",
+        "target_regions",
+        "start_date",
+    ]
     # A training is found by its title or description in any of its languages.
     search_fields = [
         *localized_fields("title"),
@@ -175,6 +201,7 @@ class TrainingAdmin(TrainingScopedAdminMixin, ContentAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
+    autocomplete_fields = ["programme"]
     filter_horizontal = ["modules", "target_regions", "coordinators"]
     fieldsets = [
         (
@@ -185,6 +212,7 @@ class TrainingAdmin(TrainingScopedAdminMixin, ContentAdmin):
                     "slug",
                     "status",
                     "description",
+                    "programme",
                     "modules",
                     "coordinators",
                     "suggested_experts",
@@ -288,3 +316,132 @@ class SessionAdmin(TrainingScopedAdminMixin, ContentAdmin):
         if db_field.name == "training":  # a session is added to a training one runs
             kwargs["queryset"] = trainings_for_user(request.user, action=CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- programmes and their organisations ------------------------------------------------
+
+
+def _first_text(cleaned_data: dict, field: str) -> str:
+    """The first language's text of a translated field the form holds (for a slug)."""
+    return next(
+        (cleaned_data[name] for name in localized_fields(field) if cleaned_data.get(name)), ""
+    )
+
+
+class AutoSlugFormMixin:
+    """The slug may be left empty: it is made from the name or title (``slug_source``)."""
+
+    slug_source = "title"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Left empty, it is made from the name.")
+
+    def make_slug(self, text: str) -> str:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug"):
+            cleaned_data["slug"] = self.make_slug(_first_text(cleaned_data, self.slug_source))
+        return cleaned_data
+
+
+class OrganisationAdminForm(AutoSlugFormMixin, forms.ModelForm):
+    """A logo is checked by content and stored re-encoded (``organisation_logo_check``);
+    a refused one is named beside the field."""
+
+    slug_source = "name"
+
+    # No Meta: the admin builds the form for its fields from this base.
+
+    def make_slug(self, text: str) -> str:
+        return organisation_unique_slug(text, exclude_pk=self.instance.pk)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # unchanged or cleared
+        try:
+            return organisation_logo_check(logo)
+        except UploadRefused as error:
+            raise ValidationError(str(error.message)) from error
+
+
+class ProgrammeAdminForm(AutoSlugFormMixin, forms.ModelForm):
+    slug_source = "title"
+
+    def make_slug(self, text: str) -> str:
+        return programme_unique_slug(text, exclude_pk=self.instance.pk)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ContentAdmin):
+    form = OrganisationAdminForm
+    list_display = ["name", "short_name", "kind", "country", "show_in_header", "position"]
+    list_filter = ["kind", "country", "show_in_header"]
+    search_fields = [*localized_fields("name"), *localized_fields("short_name"), "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = [
+        "name",
+        "short_name",
+        "slug",
+        "kind",
+        "country",
+        "website",
+        "logo",
+        "description",
+        "show_in_header",
+        "position",
+    ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ProgrammeOrganisationInline(admin.TabularInline):
+    model = ProgrammeOrganisation
+    extra = 0
+    fields = ["organisation", "role", "position"]
+    autocomplete_fields = ["organisation"]
+
+
+class IndicatorInline(ContentTabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["position", "name", "metric", "target", "achieved_manual"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ContentAdmin):
+    form = ProgrammeAdminForm
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "grant_code",
+        "is_published",
+        "training_count",
+        "position",
+    ]
+    list_filter = ["is_published", "parts__role", "organisations", "start_date"]
+    search_fields = [*localized_fields("title"), "slug", "grant_code"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    date_hierarchy = "start_date"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "description"]}),
+        (
+            _("Dates and reporting"),
+            {"fields": [("start_date", "end_date"), "grant_code", "is_published", "position"]},
+        ),
+    ]
+    inlines = [ProgrammeOrganisationInline, IndicatorInline]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(training_total=Count("trainings", distinct=True))
+        )
+
+    @admin.display(description=_("trainings"), ordering="training_total")
+    def training_count(self, programme):
+        return programme.training_total

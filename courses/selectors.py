@@ -11,15 +11,27 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import (
+    Count,
     F,
     Prefetch,
+    Q,
     QuerySet,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.hooks import public_trainers
-from courses.models import Curriculum, Module, Session, Topic, Training
+from courses.models import (
+    Curriculum,
+    Indicator,
+    Module,
+    Organisation,
+    Programme,
+    ProgrammeOrganisation,
+    Session,
+    Topic,
+    Training,
+)
 from courses.seats import annotate_seats
 from courses.timezones import session_times_of
 
@@ -71,7 +83,11 @@ def training_detail_queryset(*, include_unpublished: bool = False) -> QuerySet[T
     """Trainings with agenda, public trainers, modules and seat counts, for one-training pages."""
     sessions = Session.objects.prefetch_related(public_trainers()).select_related("module")
     queryset = Training.objects.all() if include_unpublished else _public()
-    return _shaped(queryset).prefetch_related(Prefetch("sessions", queryset=sessions))
+    return (
+        _shaped(queryset)
+        .select_related("programme")  # named on the page, in the same query
+        .prefetch_related(Prefetch("sessions", queryset=sessions))
+    )
 
 
 def training_get_public(*, slug: str, include_unpublished: bool = False) -> Training | None:
@@ -212,3 +228,110 @@ def trainings_scheduled(
     return Training.objects.exclude(status__in=NOT_HELD_STATUSES).filter(
         start_date__gt=today, start_date__lte=end, end_date__gte=start
     )
+
+
+# --- programmes and their donors and partners ---------------------------------------
+
+Role = ProgrammeOrganisation.Role
+# On a programme's page, in this order: who funds it, who runs it, who hosts it.
+ROLE_ORDER = (Role.DONOR, Role.IMPLEMENTING, Role.HOST)
+
+
+def _parts() -> QuerySet[ProgrammeOrganisation]:
+    return ProgrammeOrganisation.objects.select_related("organisation").order_by(
+        "position", "organisation__position", "organisation__name", "pk"
+    )
+
+
+def _programme_trainings_public() -> QuerySet[Training]:
+    """A programme's trainings the public sees on its pages: public and not called off."""
+    return _public().exclude(status=Training.Status.CANCELLED)
+
+
+def _sort_parts(programme: Programme) -> Programme:
+    """``donors``, ``partners`` (implementing) and ``hosts``: organisations, from the
+    prefetched ``parts`` (no query)."""
+    by_role: dict[str, list[Organisation]] = {role: [] for role in ROLE_ORDER}
+    for part in programme.parts.all():
+        by_role.setdefault(part.role, []).append(part.organisation)
+    programme.donors = by_role[Role.DONOR]
+    programme.partners = by_role[Role.IMPLEMENTING]
+    programme.hosts = by_role[Role.HOST]
+    return programme
+
+
+def programmes_published() -> QuerySet[Programme]:
+    """Programmes the public sees."""
+    return Programme.objects.filter(is_published=True)
+
+
+def programme_list_public() -> list[Programme]:
+    """The programmes page: published programmes, each with ``donors``, ``partners`` and
+    ``hosts`` (organisations) and ``training_count`` (its public trainings, cancelled
+    ones left out). Two queries whatever the number of programmes and organisations."""
+    count = Count(
+        "trainings",
+        filter=Q(trainings__status__in=Training.PUBLIC_STATUSES)
+        & ~Q(trainings__status=Training.Status.CANCELLED),
+        distinct=True,
+    )
+    programmes = (
+        programmes_published()
+        .annotate(training_count=count)
+        .prefetch_related(Prefetch("parts", queryset=_parts()))
+    )
+    return [_sort_parts(programme) for programme in programmes]
+
+
+def programme_get_for_page(*, slug: str, include_unpublished: bool = False) -> Programme | None:
+    """One programme by slug with its organisations by role (``donors``, ``partners``,
+    ``hosts``) and its declared indicators; ``include_unpublished`` lets staff preview
+    one. Three queries."""
+    programmes = Programme.objects.all() if include_unpublished else programmes_published()
+    programme = (
+        programmes.filter(slug=slug)
+        .prefetch_related(
+            Prefetch("parts", queryset=_parts()),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position", "pk")),
+        )
+        .first()
+    )
+    return _sort_parts(programme) if programme is not None else None
+
+
+def programme_trainings(programme: Programme) -> tuple[list[Training], list[Training]]:
+    """A programme's public trainings: (upcoming and running, soonest first; past, the
+    latest first). Cancelled ones are left out. One query."""
+    trainings = list(
+        _programme_trainings_public().filter(programme=programme).order_by("start_date", "title")
+    )
+    today = timezone.localdate()
+    upcoming = [training for training in trainings if training.end_date >= today]
+    past = [training for training in trainings if training.end_date < today]
+    past.reverse()
+    return upcoming, past
+
+
+def programme_organisation_for_logo(
+    *, programme_slug: str, organisation_slug: str, include_unpublished: bool = False
+) -> Organisation | None:
+    """An organisation with a logo taking part in the programme (published, unless
+    ``include_unpublished``): whose logo the programme's pages show."""
+    programmes = Programme.objects.all() if include_unpublished else programmes_published()
+    return (
+        Organisation.objects.exclude(logo="")
+        .filter(
+            slug=organisation_slug,
+            parts__programme__in=programmes.filter(slug=programme_slug),
+        )
+        .first()
+    )
+
+
+def training_donors(training: Training) -> list[Organisation]:
+    """The donors of the training's programme, when the programme is published: the
+    training page's "Supported by". No query without a programme, one with."""
+    if training.programme_id is None or not training.programme.is_published:
+        return []
+    parts = _parts().filter(programme_id=training.programme_id, role=Role.DONOR)
+    return [part.organisation for part in parts]

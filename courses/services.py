@@ -17,6 +17,7 @@ Seats: the capacity may not go below the confirmed seats
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Question, Session, Signatory, Training, TrainingQuota
+from courses.models import (
+    Organisation,
+    Programme,
+    Question,
+    Session,
+    Signatory,
+    Training,
+    TrainingQuota,
+)
 from courses.seats import seats_taken
 from courses.signals import training_cancelled
 from courses.timezones import venue_zone
@@ -164,6 +173,59 @@ def signature_image_check(uploaded_file) -> ContentFile:
     )
     checked.name = "signature.png"
     return checked
+
+
+# --- programmes and their organisations ------------------------------------------------
+
+# Logos: decoded, then stored as a PNG on a transparent canvas of one shape (2:1), so that
+# every page can give an <img> its width and height without reading the file.
+LOGO_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_BOX = (512, 256)  # pixels: width, height
+
+
+def organisation_logo_check(uploaded_file) -> ContentFile:
+    """The logo as it will be stored, or ``UploadRefused`` (field ``logo``).
+
+    Judged by content (``rtcm.core.uploads.image_check``): a file Pillow cannot decode
+    as a PNG, JPEG, WebP or GIF is refused whatever its name — an SVG (markup, maybe
+    with script) among them. Stored re-encoded as a ``LOGO_BOX`` PNG, the image centred
+    on transparency. Stores nothing.
+    """
+    checked = image_check(
+        uploaded_file,
+        formats=LOGO_FORMATS,
+        max_bytes=LOGO_MAX_BYTES,
+        max_side=max(LOGO_BOX),
+        field="logo",
+        messages={"not_image": _("The logo must be a PNG, JPEG, WebP or GIF image.")},
+    )
+    return logo_on_canvas(checked.read())
+
+
+def logo_on_canvas(png: bytes) -> ContentFile:
+    """An image (bytes Pillow reads) fitted inside ``LOGO_BOX``, centred, as a PNG."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        image = image.convert("RGBA")
+        image.thumbnail(LOGO_BOX)
+        canvas = Image.new("RGBA", LOGO_BOX, (255, 255, 255, 0))
+        offset = ((LOGO_BOX[0] - image.width) // 2, (LOGO_BOX[1] - image.height) // 2)
+        canvas.paste(image, offset, image)
+    out = io.BytesIO()
+    canvas.save(out, format="PNG", optimize=True)
+    return ContentFile(out.getvalue(), name="logo.png")
+
+
+def programme_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug for a programme titled ``title``."""
+    return unique_slug(Programme, title, fallback="programme", exclude_pk=exclude_pk)
+
+
+def organisation_unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug for an organisation named ``name``."""
+    return unique_slug(Organisation, name, fallback="organisation", exclude_pk=exclude_pk)
 
 
 # --- seats -----------------------------------------------------------------------------

@@ -35,9 +35,13 @@ def training_detail(request, slug):
     )
     if training is None:
         raise Http404
+    programme = training.programme
     context = {
         "training": training,
         "registration_open": training.registration_is_open(),
+        # Named only when the public may see it; its donors: "Supported by".
+        "programme": programme if programme is not None and programme.is_published else None,
+        "donors": selectors.training_donors(training),
     }
     return render(request, "courses/training_detail.html", context)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from participants import selectors
 from participants.certificates import certificate_context, training_facts
+from participants.hooks import certificate_verify_other
 from rtcm.core.forms import style_fields
 from rtcm.core.ratelimit import rate_limited
 
@@ -56,7 +57,11 @@ def verify_code(request, code):
     if _too_many(request):
         return render(request, "participants/certificates/too_many.html", status=429)
     certificate = selectors.certificate_get_by_code(code=code)
-    if certificate is None:
+    other = certificate_verify_other(code) if certificate is None else None
+    if other is not None:  # a certificate of another kind (e.g. of service)
+        template_name, context = other
+        response = render(request, template_name, {**context, "form": VerifyForm()})
+    elif certificate is None:
         response = render(
             request,
             "participants/certificates/verify_result.html",

@@ -7,6 +7,8 @@ the reasons a session or a question may not be removed (``courses.hooks``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
@@ -62,3 +64,26 @@ class RegistrationSeatCounter:
             seats_taken=_registrations_count(Registration.Status.CONFIRMED),
             waitlist_length=_registrations_count(Registration.Status.WAITLISTED),
         )
+
+
+# --- other certificates verified at /certificates/verify/<code>/ -------------------------
+
+# An app above (volunteers: certificates of service) registers ``fn(code)`` returning
+# ``(template_name, context)`` for a code of its own, or None; tried in order when no
+# training certificate has the code.
+CertificateVerifier = Callable[[str], tuple[str, dict] | None]
+_certificate_verifiers: list[CertificateVerifier] = []
+
+
+def certificate_verifier_register(verifier: CertificateVerifier) -> None:
+    if verifier not in _certificate_verifiers:
+        _certificate_verifiers.append(verifier)
+
+
+def certificate_verify_other(code: str) -> tuple[str, dict] | None:
+    """The first registered verifier's page for ``code``, or None (unknown code)."""
+    for verifier in _certificate_verifiers:
+        found = verifier(code)
+        if found is not None:
+            return found
+    return None

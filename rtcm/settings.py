@@ -16,6 +16,7 @@ The README lists every variable with its default; keep the two in step.
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,15 @@ SITE_URL = env.str("RTCM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # the catalogues' translation. CENTER_NAME stays the English name.
 RTCM_CENTER_NAME = env.str("RTCM_CENTER_NAME", default="")
 CENTER_NAME = RTCM_CENTER_NAME or "Regional Training Center on Migration"
+# The visual identity (rtcm.core.identity): colours as #rrggbb; the admin's Identity row
+# wins over these, these over the default identity (deep navy, muted gold). Checked below.
+RTCM_BRAND_PRIMARY = env.str("RTCM_BRAND_PRIMARY", default="")
+RTCM_BRAND_ACCENT = env.str("RTCM_BRAND_ACCENT", default="")
+for _brand_setting in ("RTCM_BRAND_PRIMARY", "RTCM_BRAND_ACCENT"):
+    if globals()[_brand_setting] and not re.fullmatch(
+        r"#[0-9a-fA-F]{6}", globals()[_brand_setting]
+    ):
+        raise ImproperlyConfigured(f"{_brand_setting} must be a colour such as #12355b")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, which it extends
@@ -162,6 +172,10 @@ TEMPLATES = [
                 "rtcm.core.context_processors.site",
                 # The staff menu per role (rtcm.staff.navigation: the top layer decides it).
                 "rtcm.staff.navigation.navigation",
+                # The published pages staff put in the header and footer menus (cached).
+                "website.context_processors.site_pages",
+                # The partners' logos in the header (cached; courses.context_processors).
+                "courses.context_processors.header_partners",
             ],
         },
     },
@@ -446,6 +460,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "experts.tasks.expert_messages_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
+    "requeue-contact-messages": {
+        "task": "website.tasks.contact_messages_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
+    "requeue-volunteer-messages": {
+        "task": "volunteers.tasks.volunteer_messages_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
     "monthly-activity-report": {
         "task": "rtcm.reports.tasks.monthly_activity_report",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -631,6 +653,14 @@ RTCM_LIBRARY_EXTRACTION_MEMORY_BYTES = env.int(
 RTCM_LIBRARY_EXTRACTION_SECONDS = env.int("RTCM_LIBRARY_EXTRACTION_SECONDS", default=60)
 # Applications to the expert network one client (IP address) may send per hour.
 RTCM_EXPERT_APPLY_RATE_PER_HOUR = env.int("RTCM_EXPERT_APPLY_RATE_PER_HOUR", default=20)
+# Applications to the Migration Volunteers one client (IP address) may send per hour.
+RTCM_VOLUNTEER_APPLY_RATE_PER_HOUR = env.int("RTCM_VOLUNTEER_APPLY_RATE_PER_HOUR", default=20)
+
+# --- The website's contact form ---------------------------------------------
+# Where the contact form's messages go (each also copied to its sender), and how many
+# messages one client (IP address, or IPv6 /64) may send per hour.
+RTCM_CONTACT_EMAIL = env.str("RTCM_CONTACT_EMAIL", default="contact@rtcm.local")
+RTCM_CONTACT_RATE_PER_HOUR = env.int("RTCM_CONTACT_RATE_PER_HOUR", default=5)
 
 # --- Privacy ----------------------------------------------------------------
 # Who the privacy notice (/privacy/) names as responsible for personal data, and the

@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from participants import views as participant_views
 from rtcm import views
-from rtcm.core import security_views
+from rtcm.core import identity_views, security_views
+from website import sitemaps as website_sitemaps
+from website import views as website_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +25,22 @@ urlpatterns = [
     path("certificates/", include("participants.certificate_urls")),
     path("library/", include("library.urls")),
     path("experts/", include("experts.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("programmes/", include("courses.programme_urls")),
+    path("curriculum/", include("website.curriculum_urls")),
+    # The website: /news/, /pages/<slug>/, /partners/, /contact/ (each path its own prefix).
+    path("", include("website.urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": website_sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", website_views.robots_txt, name="robots_txt"),
+    # The identity's colours (rtcm.core.identity): a stylesheet, since the CSP allows no
+    # inline style.
+    path("brand.css", identity_views.brand_stylesheet, name="brand_css"),
+    path("brand/logo.png", identity_views.brand_logo, name="brand_logo"),
     path("staff/", include("rtcm.staff.urls")),
     # Core's job pages, in the staff area: their breadcrumb starts at the dashboard.
     path("staff/jobs/", include("rtcm.core.job_urls"), {"home_url_name": "staff:dashboard"}),

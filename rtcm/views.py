@@ -9,17 +9,24 @@ from courses import selectors as course_selectors
 from participants import selectors as participant_selectors
 from rtcm.core.center import center_name
 from rtcm.core.privacy import CONSENT_TEXTS, Purpose
+from website import selectors as website_selectors
+from website import views as website_views
 
 
 def home(request):
     context = {
         "upcoming": course_selectors.training_list_upcoming(limit=6),
         "totals": participant_selectors.center_totals(),
+        "latest_news": website_selectors.news_latest(limit=3),
     }
     return render(request, "home.html", context)
 
 
 def about(request):
+    # A published page "about" that staff edit takes the place of the built-in text.
+    page = website_selectors.about_page()
+    if page is not None:
+        return website_views.render_page(request, page)
     return render(request, "about.html")
 
 
@@ -55,6 +62,17 @@ PRIVACY_PURPOSES = {
             "To review your application to the expert network, to match experts to trainings "
             "and, while you are an active member who consents, to show your public profile "
             "(never your e-mail address, phone or CV)."
+        ),
+    ),
+    Purpose.VOLUNTEERING: (
+        _(
+            "Your name, e-mail address, phone, country, city, languages, skills, availability "
+            "and motivation, your assignments, hours and certificates of service."
+        ),
+        _(
+            "To review your application to the Migration Volunteers, to assign you to trainings "
+            "and events, and to issue certificates of service that anyone may verify by their "
+            "code (never your e-mail address or phone)."
         ),
     ),
 }
@@ -108,6 +126,14 @@ def _retention() -> dict[str, list[str]]:
         Purpose.PHOTO: until_withdrawn,
         Purpose.NEWSLETTER: until_withdrawn,
         Purpose.EXPERT_PROFILE: expert,
+        Purpose.VOLUNTEERING: [
+            str(
+                _(
+                    "Your record is kept while you volunteer with the center, until you ask "
+                    "for its erasure."
+                )
+            )
+        ],
     }
 
 

@@ -106,6 +106,30 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _site_menus_known_empty(_fresh_cache):
+    """A test database holds no pages, so the website's header and footer menus are known
+    empty: pinned query counts measure a page, not the menus' first read after the cache
+    was cleared (a page a test saves drops them: website.apps; tests/website reads them
+    cold)."""
+    from website.selectors import site_menus_prime
+
+    site_menus_prime()
+
+
+@pytest.fixture(autouse=True)
+def _identity_known_default(_fresh_cache):
+    """Nor does it hold an identity row or a partner shown in the header: pinned query
+    counts measure a page, not the first read of the identity (rtcm.core.identity) and the
+    header's partners (courses.context_processors) after the cache was cleared. Saving
+    either drops the cached answer; tests/core/test_identity.py reads them cold."""
+    from courses.context_processors import header_partners_prime
+    from rtcm.core.identity import identity_prime_default
+
+    identity_prime_default()
+    header_partners_prime()
+
+
+@pytest.fixture(autouse=True)
 def _staff_two_factor_optional(settings):
     """Tests sign staff in with ``force_login`` (no code): the second factor is offered,
     not required, unless a test sets ``RTCM_STAFF_2FA = "required"`` (tests/security/)."""

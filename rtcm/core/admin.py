@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -10,11 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from rtcm.core import identity
 from rtcm.core.errors import DomainError
 from rtcm.core.forms import add_domain_error
-from rtcm.core.models import CountryRegion, Region
+from rtcm.core.models import CountryRegion, Identity, Region
 from rtcm.core.reauth import authentication_is_recent, reauthentication_redirect
 from rtcm.core.two_factor import StaffAuthenticationForm
+from rtcm.core.uploads import UploadRefused
 
 _REFUSAL = "_rtcm_service_refusal"
 
@@ -215,3 +219,57 @@ class _DeviceAdmin(admin.ModelAdmin):
 
 admin.site.register(TOTPDevice, _DeviceAdmin)
 admin.site.register(StaticDevice, _DeviceAdmin)
+
+
+class IdentityForm(forms.ModelForm):
+    """The colours as ``#rrggbb`` and the logo checked by its content, each refusal
+    beside its field; the logo is stored re-encoded as a PNG."""
+
+    class Meta:
+        model = Identity
+        fields = ["logo", "primary_colour", "accent_colour"]
+        # Text, not <input type="color">: a colour picker always sends a colour, and an
+        # empty field must stay empty (the settings' or the default colour then).
+        widgets = {
+            "primary_colour": forms.TextInput(attrs={"placeholder": "#12355b", "size": 8}),
+            "accent_colour": forms.TextInput(attrs={"placeholder": "#8a6d1e", "size": 8}),
+        }
+
+    def _clean_colour(self, field: str) -> str:
+        value = (self.cleaned_data.get(field) or "").strip()
+        return identity.colour_validate(value) if value else ""
+
+    def clean_primary_colour(self):
+        return self._clean_colour("primary_colour")
+
+    def clean_accent_colour(self):
+        return self._clean_colour("accent_colour")
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not isinstance(logo, UploadedFile):
+            return logo  # unchanged or cleared
+        try:
+            return identity.identity_logo_check(logo)
+        except UploadRefused as error:
+            raise ValidationError(str(error.message)) from error
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    """One row (``pk=1``): offered for adding only while there is none; never deleted
+    (clearing its fields brings the settings' or the default identity back)."""
+
+    form = IdentityForm
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request):
+        # From the cached row: the admin's menu asks this on every admin page.
+        return super().has_add_permission(request) and not identity.identity_row_exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        super().save_model(request, obj, form, change)

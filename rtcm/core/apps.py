@@ -34,9 +34,10 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             _apply_role_permissions, sender=self, dispatch_uid="core-role-permissions"
         )
+        # The identity's cache is dropped when its row is saved (rtcm.core.identity).
         # Their sign-in receivers: the time of the sign-in, whether the person has a
         # second factor (both kept with the session), the staff member's own language.
-        from rtcm.core import reauth, staff_language, two_factor  # noqa: F401
+        from rtcm.core import identity, reauth, staff_language, two_factor  # noqa: F401
 
         _connect_audit_receivers()
 

@@ -93,6 +93,17 @@ CONSENT_TEXTS: dict[str, ConsentText] = {
             ),
             optional=True,
         ),
+        ConsentText(
+            Purpose.VOLUNTEERING,
+            "2026-12",
+            _(
+                "I agree that the center keeps these details to review my application to the "
+                "Migration Volunteers and, once it is accepted, to assign me to its trainings "
+                "and events, record my hours and issue my certificates of service. They are "
+                "never published. I can ask for them to be erased at any time."
+            ),
+            optional=False,
+        ),
     )
 }
 

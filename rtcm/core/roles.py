@@ -92,7 +92,6 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "experts.expertlanguage": ALL,
         "experts.expertmessage": VIEW,
         "experts.trainerrating": VIEW,
-        "courses.training": VIEW,  # to assign volunteers to trainings
         "courses.programme": VIEW,
         "volunteers.volunteer": ALL,
         "volunteers.assignment": ALL,

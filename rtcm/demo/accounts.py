@@ -18,7 +18,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 
 from courses.models import Training
-from rtcm.core.roles import ALL_ROLES, COORDINATOR, LIBRARIAN, MANAGER, NETWORK_OFFICER
+from rtcm.core.roles import (
+    ALL_ROLES,
+    COMMUNICATIONS,
+    COORDINATOR,
+    LIBRARIAN,
+    MANAGER,
+    NETWORK_OFFICER,
+)
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "rtcm-demo"  # noqa: S105 — public on purpose; refused unless DEBUG
@@ -30,6 +37,7 @@ DEMO_ROLE_ACCOUNTS: dict[str, str] = {
     "manager": MANAGER,
     "librarian": LIBRARIAN,
     "officer": NETWORK_OFFICER,
+    "editor": COMMUNICATIONS,
 }
 # The hand-placed trainings (``trainings.SCHEDULE``, numbered from 1 at the end of
 # their slugs) the demo coordinator runs: the last completed one (certificates), the two

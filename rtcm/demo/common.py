@@ -189,6 +189,9 @@ class Created:
     ratings: int = 0
     certificates: int = 0
     documents: int = 0
+    programmes: int = 0
+    volunteers: int = 0
+    website: int = 0
 
     def summary(self) -> str:
         return " ".join(f"{name}={value}" for name, value in vars(self).items())

@@ -60,6 +60,9 @@ from rtcm.demo import (
 )
 from rtcm.demo.common import Clock, Created, ids_by_key
 from rtcm.demo.library import seed_library
+from rtcm.demo.programmes import seed_programmes
+from rtcm.demo.volunteers import seed_volunteers
+from rtcm.demo.website import seed_website
 
 DEFAULT_PARTICIPANTS = 200
 DEFAULT_SEED = 2026
@@ -136,6 +139,14 @@ def seed_demo(
         _seed(seeded, seed, participant_count, progress)
         with progress.step("library"):
             seeded.created.documents = seed_library()
+        # The center beyond its trainings: programmes and donors (the trainings join
+        # them), the Migration Volunteers on past trainings, the website's pages and news.
+        with progress.step("programmes"):
+            seeded.created.programmes = seed_programmes()
+        with progress.step("volunteers"):
+            seeded.created.volunteers = seed_volunteers()
+        with progress.step("website"):
+            seeded.created.website = seed_website()
         seeded.login = accounts.ensure_demo_login() if demo_login else ""
     seeded.seconds = time.monotonic() - started
     return seeded

@@ -37,11 +37,22 @@ class ReportRequestSerializer(serializers.Serializer):
     training_format = serializers.ChoiceField(
         choices=Training.Format.choices, required=False, allow_blank=True
     )
+    programme = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of the programme (programme report; a filter of the activity report).",
+    )
+    donor = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of a donor organisation (a filter of the activity report).",
+    )
 
 
 class ReportCreateView(APIView):
-    """Start a report as a background job (202). Managers run every report; a training's
-    coordinators run its training report. Bad input is a 400 naming the field."""
+    """Start a report as a background job (202). Managers run every report (the programme
+    report too); a training's coordinators run its training report. Bad input is a 400
+    naming the field."""
 
     permission_classes = [IsStaff]
 

@@ -5,7 +5,7 @@ Every figure and table comes from a fixed number of aggregate queries
 participants, registrations or trainings; Python only lays out rows the
 database has already counted. Tests pin the query counts.
 
-Conventions shared by the three reports:
+Conventions shared by the reports:
 
 - A training is *held* in a period when it took place in it
   (``courses.selectors.trainings_held``, the home page's definition too):
@@ -50,7 +50,16 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from courses.models import Curriculum, Session, Topic, Training
+from courses.models import (
+    Curriculum,
+    Indicator,
+    Organisation,
+    Programme,
+    ProgrammeOrganisation,
+    Session,
+    Topic,
+    Training,
+)
 from courses.selectors import trainings_held, trainings_scheduled
 from experts.models import Expert
 from participants.models import Attendance, Certificate, Participant, Registration
@@ -61,8 +70,10 @@ from participants.selectors import (
 from rtcm.core.models import Region
 from rtcm.core.regions import region_code_subquery
 from rtcm.reports.document import Chart, Figure, Report, Section, Table
+from volunteers.models import Assignment
 
 CONFIRMED = Registration.Status.CONFIRMED
+DONOR = ProgrammeOrganisation.Role.DONOR
 ZERO_DURATION = dt.timedelta(0)
 
 
@@ -473,35 +484,14 @@ def _training_certificates(training: Training) -> Section:
 # --- a period ---
 
 
-def _trainings_held(
-    start: dt.date,
-    end: dt.date,
-    *,
-    region: str | None = None,
-    topic: str | None = None,
-    format: str | None = None,
-) -> QuerySet[Training]:
-    """Trainings held in [start, end] (``trainings_held``), filtered.
-
-    Many-to-many filters go through ``pk__in`` so that rows are not repeated.
-    """
-    return _filtered(
-        trainings_held(start=start, end=end), region=region, topic=topic, format=format
-    )
+def _trainings_held(start: dt.date, end: dt.date, **filters: str | None) -> QuerySet[Training]:
+    """Trainings held in [start, end] (``trainings_held``), filtered (``_filtered``)."""
+    return _filtered(trainings_held(start=start, end=end), **filters)
 
 
-def _trainings_scheduled(
-    start: dt.date,
-    end: dt.date,
-    *,
-    region: str | None = None,
-    topic: str | None = None,
-    format: str | None = None,
-) -> QuerySet[Training]:
+def _trainings_scheduled(start: dt.date, end: dt.date, **filters: str | None) -> QuerySet[Training]:
     """Trainings of [start, end] not started yet (``trainings_scheduled``), filtered."""
-    return _filtered(
-        trainings_scheduled(start=start, end=end), region=region, topic=topic, format=format
-    )
+    return _filtered(trainings_scheduled(start=start, end=end), **filters)
 
 
 def _filtered(
@@ -510,7 +500,14 @@ def _filtered(
     region: str | None = None,
     topic: str | None = None,
     format: str | None = None,
+    programme: str | None = None,
+    donor: str | None = None,
 ) -> QuerySet[Training]:
+    """``region`` (code), ``topic`` (slug), ``format``, ``programme`` (slug) and ``donor``
+    (the slug of an organisation that is a donor of the training's programme).
+
+    Many-to-many filters go through ``pk__in`` so that rows are not repeated.
+    """
     if region:
         trainings = trainings.filter(
             pk__in=Training.objects.filter(target_regions__code=region).values("pk")
@@ -521,6 +518,14 @@ def _filtered(
         )
     if format:
         trainings = trainings.filter(format=format)
+    if programme:
+        trainings = trainings.filter(programme__slug=programme)
+    if donor:
+        trainings = trainings.filter(
+            programme__in=ProgrammeOrganisation.objects.filter(
+                role=DONOR, organisation__slug=donor
+            ).values("programme")
+        )
     return trainings
 
 
@@ -537,12 +542,18 @@ def _confirmed_of(
     return confirmed
 
 
-def _person_hours(confirmed: QuerySet[Registration]) -> Decimal:
-    total = Attendance.objects.filter(
+def _attended(confirmed: QuerySet[Registration]) -> QuerySet[Attendance]:
+    """The marks person-hours are made of: a confirmed person present at a session of
+    the training they registered for. Every person-hours figure sums these."""
+    return Attendance.objects.filter(
         registration__in=confirmed.values("pk"),
         present=True,
         session__training=F("registration__training"),
-    ).aggregate(total=Sum(_duration("session__")))["total"]
+    )
+
+
+def _person_hours(confirmed: QuerySet[Registration]) -> Decimal:
+    total = _attended(confirmed).aggregate(total=Sum(_duration("session__")))["total"]
     return _hours(total)
 
 
@@ -574,16 +585,26 @@ def activity_report(
     region: str | None = None,
     topic: str | None = None,
     format: str | None = None,
+    programme: str | None = None,
+    donor: str | None = None,
 ) -> Report:
     """What the center did in [start, end], compared with the period just before.
 
     ``region`` keeps the trainings that target it and, when counting people,
     only the people of that region; ``topic`` (a slug) keeps the trainings with
-    a module of that topic; ``format`` keeps trainings of that format. About
-    twenty-five queries, whatever the number of trainings or people.
+    a module of that topic; ``format`` keeps trainings of that format;
+    ``programme`` (a slug) the trainings of that programme; ``donor`` (an
+    organisation's slug) the trainings of the programmes it funds. About thirty
+    queries, whatever the number of trainings or people.
     """
     _check_period(start, end)
-    filters = {"region": region, "topic": topic, "format": format}
+    filters = {
+        "region": region,
+        "topic": topic,
+        "format": format,
+        "programme": programme,
+        "donor": donor,
+    }
     trainings = _trainings_held(start, end, **filters)
     confirmed = _confirmed_of(trainings, region=region)
     previous_start, previous_end = _previous_period(start, end)
@@ -621,6 +642,15 @@ def activity_report(
         )
     if format:
         scope.append(_label(Training.Format.choices, format))
+    if programme:
+        scope.append(
+            Programme.objects.filter(slug=programme).values_list("title", flat=True).first()
+            or programme
+        )
+    if donor:
+        scope.append(
+            Organisation.objects.filter(slug=donor).values_list("name", flat=True).first() or donor
+        )
     return Report(
         kind="activity",
         title=_("Activity report"),
@@ -630,11 +660,140 @@ def activity_report(
         sections=[
             summary,
             breakdowns,
+            _activity_by_programme_and_donor(trainings, confirmed),
             _activity_trainings(trainings, confirmed),
             _activity_scheduled(_trainings_scheduled(start, end, **filters)),
             _activity_experts(trainings),
         ],
         params={"start": start.isoformat(), "end": end.isoformat(), **filters},
+    )
+
+
+def _figures_by_programme(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> dict[int | None, dict[str, Any]]:
+    """Programme id (None: trainings of no programme) → its title, trainings held,
+    confirmed registrations, attended time (a duration) and valid certificates.
+
+    The same rules as the summary's figures, grouped: a training belongs to one
+    programme at most, so the programmes' figures add up to the summary's. Three queries.
+    """
+    rows: dict[int | None, dict[str, Any]] = {}
+
+    def row(programme_id: int | None) -> dict[str, Any]:
+        return rows.setdefault(
+            programme_id,
+            {
+                "title": "",
+                "trainings": 0,
+                "registrations": 0,
+                "duration": ZERO_DURATION,
+                "certificates": 0,
+            },
+        )
+
+    for counted in (
+        trainings.order_by().values("programme", "programme__title").annotate(n=Count("pk"))
+    ):
+        row(counted["programme"]).update(
+            title=counted["programme__title"] or "", trainings=counted["n"]
+        )
+    for counted in confirmed.values("training__programme").annotate(
+        registrations=Count("pk", distinct=True),
+        certificates=Count("certificate", filter=Q(certificate__revoked_at__isnull=True)),
+    ):
+        row(counted["training__programme"]).update(
+            registrations=counted["registrations"], certificates=counted["certificates"]
+        )
+    for counted in (
+        _attended(confirmed)
+        .values("registration__training__programme")
+        .annotate(duration=Sum(_duration("session__")))
+        .order_by()
+    ):
+        row(counted["registration__training__programme"])["duration"] = (
+            counted["duration"] or ZERO_DURATION
+        )
+    return rows
+
+
+def _activity_by_programme_and_donor(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> Section:
+    """The period's figures by programme (adding up to the summary's) and by donor (a
+    training counts for each donor of its programme). Four queries."""
+    by_programme = _figures_by_programme(trainings, confirmed)
+    columns_tail = [
+        _("Trainings held"),
+        _("Registrations (confirmed)"),
+        _("Person-hours of training"),
+        _("Certificates issued"),
+    ]
+
+    def counts(figures: dict[str, Any]) -> list[Any]:
+        return [
+            figures["trainings"],
+            figures["registrations"],
+            _hours(figures["duration"]),
+            figures["certificates"],
+        ]
+
+    programme_rows = sorted(
+        ([figures["title"], *counts(figures)] for key, figures in by_programme.items() if key),
+        key=lambda row: str(row[0]),
+    )
+    if None in by_programme:
+        programme_rows.append([_("No programme"), *counts(by_programme[None])])
+    programme_table, programme_chart = _breakdown(
+        key="by_programme",
+        title=_("By programme"),
+        columns=[_("Programme"), *columns_tail],
+        rows=programme_rows,
+    )
+    programme_table.note = _(
+        "A training belongs to one programme at most: the rows add up to the summary's "
+        "totals. Person-hours are rounded row by row."
+    )
+
+    donors: dict[int, dict[str, Any]] = {}
+    for part in (
+        ProgrammeOrganisation.objects.filter(
+            role=DONOR, programme__in=[key for key in by_programme if key]
+        )
+        .values("programme", "organisation", "organisation__name")
+        .order_by()
+    ):
+        figures = by_programme[part["programme"]]
+        donor = donors.setdefault(
+            part["organisation"],
+            {
+                "title": part["organisation__name"],
+                "trainings": 0,
+                "registrations": 0,
+                "duration": ZERO_DURATION,
+                "certificates": 0,
+            },
+        )
+        for field in ("trainings", "registrations", "duration", "certificates"):
+            donor[field] += figures[field]
+    donor_table = Table(
+        key="by_donor",
+        title=_("By donor"),
+        columns=[_("Donor"), *columns_tail],
+        rows=sorted(
+            ([figures["title"], *counts(figures)] for figures in donors.values()),
+            key=lambda row: str(row[0]),
+        ),
+        numeric=[1, 2, 3, 4],
+        note=_(
+            "A training whose programme has several donors counts for each of them, and "
+            "a training of no donor for none: these rows need not add up to the totals."
+        ),
+    )
+    return Section(
+        title=_("Programmes and donors"),
+        tables=[programme_table, donor_table],
+        charts=[programme_chart],
     )
 
 
@@ -706,11 +865,7 @@ def _activity_trainings(
         confirmed.values("training").annotate(n=Count("pk")).order_by().values_list("training", "n")
     )
     present_by_training = dict(
-        Attendance.objects.filter(
-            registration__in=confirmed.values("pk"),
-            present=True,
-            session__training=F("registration__training"),
-        )
+        _attended(confirmed)
         .values("registration__training")
         .annotate(n=Count("pk"))
         .order_by()
@@ -929,3 +1084,282 @@ def coverage_report(*, start: dt.date, end: dt.date) -> Report:
         )
     )
     return report
+
+
+# --- one programme ---
+
+
+def programme_report(
+    *, programme: Programme, start: dt.date | None = None, end: dt.date | None = None
+) -> Report:
+    """What a programme did, as its donors ask it: trainings held, people reached (each
+    counted once) by country, gender and organisation type, person-hours, certificates,
+    volunteers' hours, and the declared indicators with target against achieved.
+
+    With ``start`` and ``end``, only the trainings held and the assignments served in
+    that period. The same rules as the activity report (held trainings, confirmed
+    people, person-hours, valid certificates). About twenty queries, however many
+    trainings, people or volunteers.
+    """
+    if start is not None and end is not None:
+        _check_period(start, end)
+    Metric = Indicator.Metric
+    trainings = trainings_held(start=start, end=end).filter(programme=programme)
+    confirmed = _confirmed_of(trainings)
+    figures = _activity_figures(trainings, confirmed)
+    reach = confirmed.aggregate(
+        women=Count(
+            "participant", distinct=True, filter=Q(participant__gender=Participant.Gender.FEMALE)
+        ),
+        countries=Count(
+            "participant__nationality", distinct=True, filter=~Q(participant__nationality="")
+        ),
+    )
+    volunteers_section, volunteer_hours = _programme_volunteers(programme, start=start, end=end)
+    achieved = {
+        Metric.TRAININGS: figures["trainings"],
+        Metric.PARTICIPANTS: figures["persons"],
+        Metric.WOMEN: reach["women"],
+        Metric.COUNTRIES: reach["countries"],
+        Metric.PERSON_HOURS: figures["person_hours"],
+        Metric.CERTIFICATES: figures["certificates"],
+        Metric.VOLUNTEER_HOURS: volunteer_hours,
+    }
+    results = Section(
+        title=_("Results"),
+        figures=[
+            *(Figure(str(metric.label), value) for metric, value in achieved.items()),
+            Figure(_("Registrations (confirmed)"), figures["registrations"]),
+            Figure(_("Experts engaged"), figures["experts"]),
+        ],
+    )
+    people = _breakdowns(confirmed, persons=True)
+    people.title = _("People reached")
+    people.text = _(
+        "Each person is counted once in the first column, however many of the "
+        "programme's trainings they attended."
+    )
+    period = _period(start, end) if start and end else _("The whole programme, to date")
+    scope = [period]
+    if programme.grant_code:
+        scope.append(programme.grant_code)
+    return Report(
+        kind="programme",
+        title=programme.title,
+        subtitle=_("Programme report"),
+        generated_at=timezone.now(),
+        scope=" · ".join(scope),
+        sections=[
+            _programme_overview(programme),
+            results,
+            _programme_indicators(programme, achieved),
+            _programme_trainings(trainings, confirmed),
+            people,
+            volunteers_section,
+        ],
+        params={
+            "programme": programme.slug,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        },
+    )
+
+
+def _programme_dates(programme: Programme) -> str:
+    start, end = programme.start_date, programme.end_date
+    if start and end:
+        return _period(start, end)
+    if start or end:
+        return f"{_date(start)} –" if start else f"– {_date(end)}"
+    return _("Not given")
+
+
+def _programme_overview(programme: Programme) -> Section:
+    """Dates, grant code, donors, and every organisation's part. One query."""
+    parts = list(
+        ProgrammeOrganisation.objects.filter(programme=programme)
+        .select_related("organisation")
+        .order_by("position", "pk")
+    )
+    donors = [part.organisation.name for part in parts if part.role == DONOR]
+    return Section(
+        title=_("Overview"),
+        text=programme.summary,
+        tables=[
+            # Words, not headline numbers: a two-column table rather than figures.
+            Table(
+                key="programme",
+                title=_("The programme"),
+                columns=[_("Detail"), _("Value")],
+                rows=[
+                    [_("Programme"), programme.title],
+                    [_("Dates"), _programme_dates(programme)],
+                    [_("Grant code"), programme.grant_code or _("Not given")],
+                    [_("Donors"), ", ".join(donors) or _("Not given")],
+                ],
+            ),
+            Table(
+                key="partners",
+                title=_("Donors and partners"),
+                columns=[_("Organisation"), _("Role"), _("Country")],
+                rows=[
+                    [
+                        part.organisation.name,
+                        part.get_role_display(),
+                        _country_name(part.organisation.country.code or None),
+                    ]
+                    for part in parts
+                ],
+            ),
+        ],
+    )
+
+
+def _programme_indicators(programme: Programme, achieved: dict[str, Any]) -> Section:
+    """Each declared indicator: target, achieved (counted by its metric from the report's
+    own figures, or as staff reported it) and the percentage of the target. One query."""
+    rows = []
+    for indicator in programme.indicators.order_by("position", "pk"):
+        if indicator.metric == Indicator.Metric.MANUAL:
+            value = indicator.achieved_manual
+        else:
+            value = achieved.get(indicator.metric)
+        percent = (
+            int(Decimal(value) * 100 // indicator.target)
+            if value is not None and indicator.target
+            else None
+        )
+        rows.append(
+            [indicator.name, indicator.get_metric_display(), indicator.target, value, percent]
+        )
+    return Section(
+        title=_("Indicators"),
+        tables=[
+            Table(
+                key="indicators",
+                title=_("Indicators: target and achieved"),
+                columns=[
+                    _("Indicator"),
+                    _("Counted as"),
+                    _("Target"),
+                    _("Achieved"),
+                    _("Percent of target"),
+                ],
+                rows=rows,
+                numeric=[2, 3, 4],
+                note=_(
+                    "Achieved is counted from the records of the report's period, by the "
+                    "rules of this report; an indicator reported by staff shows their figure."
+                ),
+            )
+        ],
+    )
+
+
+def _programme_trainings(
+    trainings: QuerySet[Training], confirmed: QuerySet[Registration]
+) -> Section:
+    """The programme's trainings held, with their people, person-hours and certificates.
+    Two queries."""
+    hours_by_training = {
+        row["registration__training"]: row["duration"]
+        for row in _attended(confirmed)
+        .values("registration__training")
+        .annotate(duration=Sum(_duration("session__")))
+        .order_by()
+    }
+    confirmed_only = Q(registrations__status=CONFIRMED)
+    listed = trainings.annotate(
+        confirmed_count=Count("registrations", filter=confirmed_only, distinct=True),
+        certificates_count=Count(
+            "registrations__certificate",
+            filter=confirmed_only & Q(registrations__certificate__revoked_at__isnull=True),
+            distinct=True,
+        ),
+    ).order_by("start_date", "title", "pk")
+    rows = [
+        [
+            training.title,
+            training.start_date,
+            training.end_date,
+            _venue(training),
+            training.confirmed_count,
+            _hours(hours_by_training.get(training.pk)),
+            training.certificates_count,
+        ]
+        for training in listed
+    ]
+    return Section(
+        title=_("Trainings"),
+        tables=[
+            Table(
+                key="trainings",
+                title=_("Trainings held"),
+                columns=[
+                    _("Training"),
+                    _("Start"),
+                    _("End"),
+                    _("Venue"),
+                    _("Participants"),
+                    _("Person-hours"),
+                    _("Certificates"),
+                ],
+                rows=rows,
+                numeric=[4, 5, 6],
+                note=_("Confirmed participants; certificates not revoked."),
+            )
+        ],
+    )
+
+
+def _programme_volunteers(
+    programme: Programme, *, start: dt.date | None, end: dt.date | None
+) -> tuple[Section, Decimal]:
+    """Completed volunteer assignments at the programme's trainings or events (started in
+    the period, when there is one), by role; and their total hours. Two queries."""
+    assignments = Assignment.objects.filter(
+        Q(training__programme=programme) | Q(programme=programme),
+        status=Assignment.Status.COMPLETED,
+    ).order_by()
+    if start is not None:
+        assignments = assignments.filter(starts_at__date__gte=start)
+    if end is not None:
+        assignments = assignments.filter(starts_at__date__lte=end)
+    totals = assignments.aggregate(
+        hours=Sum("hours"), volunteers=Count("volunteer", distinct=True), assignments=Count("pk")
+    )
+    hours = totals["hours"] or Decimal("0.0")
+    by_role = _by_count(
+        [
+            [
+                _label(Assignment.Role.choices, row["role"]),
+                row["hours"],
+                row["assignments"],
+                row["volunteers"],
+            ]
+            for row in assignments.values("role").annotate(
+                hours=Sum("hours"),
+                assignments=Count("pk"),
+                volunteers=Count("volunteer", distinct=True),
+            )
+        ]
+    )
+    section = Section(
+        title=_("Volunteers"),
+        figures=[
+            Figure(str(Indicator.Metric.VOLUNTEER_HOURS.label), hours),
+            Figure(_("Volunteers engaged"), totals["volunteers"]),
+            Figure(_("Assignments completed"), totals["assignments"]),
+        ],
+        tables=[
+            Table(
+                key="volunteers_by_role",
+                title=_("Volunteers by role"),
+                columns=[_("Role"), _("Hours"), _("Assignments"), _("Volunteers")],
+                rows=by_role,
+                numeric=[1, 2, 3],
+                note=_("Completed assignments at the programme's trainings and events."),
+            )
+        ],
+    )
+    return section, hours

@@ -58,7 +58,7 @@ class Section:
 
 @dataclass
 class Report:
-    kind: Literal["training", "activity", "coverage"]
+    kind: Literal["training", "activity", "coverage", "programme"]
     title: str
     subtitle: str
     generated_at: dt.datetime

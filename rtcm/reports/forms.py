@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Topic, Training
+from courses.models import Organisation, Programme, ProgrammeOrganisation, Topic, Training
 from rtcm.core.forms import add_domain_error
 from rtcm.core.models import Region
 from rtcm.reports.render import FORMATS
@@ -27,6 +27,7 @@ KIND_LABELS = {
     "training": _("One training"),
     "activity": _("Activity over a period"),
     "coverage": _("Curriculum coverage over a period"),
+    "programme": _("One programme, for its donors"),
 }
 FORMAT_LABELS = {"pdf": _("PDF"), "xlsx": _("Excel (XLSX)"), "csv": _("CSV (ZIP of tables)")}
 
@@ -96,6 +97,28 @@ class ReportForm(forms.Form):
     training_format = forms.ChoiceField(
         label=_("Training format"),
         required=False,
+        help_text=_("Activity report only."),
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All programmes"),
+        help_text=_(
+            "For the programme report (its period is optional), or to filter the activity report."
+        ),
+    )
+    donor = forms.ModelChoiceField(
+        label=_("Donor"),
+        queryset=Organisation.objects.filter(
+            pk__in=ProgrammeOrganisation.objects.filter(
+                role=ProgrammeOrganisation.Role.DONOR
+            ).values("organisation")
+        ),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All donors"),
         help_text=_("Activity report only."),
     )
     format = forms.ChoiceField(label=_("File format"), initial="pdf")

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from courses.access import trainings_for_user, user_may_act_on_training
-from courses.models import Topic, Training
+from courses.models import Organisation, Programme, ProgrammeOrganisation, Topic, Training
 from rtcm.core.access import VIEW, user_has_role
 from rtcm.core.jobs import job_create
 from rtcm.core.models import Job, Region
@@ -28,14 +28,25 @@ from rtcm.reports import builders
 from rtcm.reports.render import FORMATS, render_report
 
 REPORT_JOB = "report"
-KINDS = ("training", "activity", "coverage")
+KINDS = ("training", "activity", "coverage", "programme")
 # The kinds that list people by name (a training's participants, trainers, certificates):
 # starting one needs a recent sign-in (rtcm.core.reauth); the others are counts.
 PERSONAL_DATA_KINDS = ("training",)
 # The request's fields, as the page, the API and a job's params name them.
-FIELDS = ("kind", "format", "training", "start", "end", "region", "topic", "training_format")
+FIELDS = (
+    "kind",
+    "format",
+    "training",
+    "start",
+    "end",
+    "region",
+    "topic",
+    "training_format",
+    "programme",
+    "donor",
+)
 
-ReportKind = Literal["training", "activity", "coverage"]
+ReportKind = Literal["training", "activity", "coverage", "programme"]
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,20 @@ class ReportRequest:
     region: str | None = None  # core.Region code
     topic: str | None = None  # courses.Topic slug
     training_format: str | None = None  # courses.Training.Format value
+    # The programme report's programme; for the activity report, a filter.
+    programme: Programme | None = None
+    donor: str | None = None  # courses.Organisation slug, a filter of the activity report
 
     @property
     def title(self) -> str:
         """What the staff read for the job: "Activity report 2026-01-01 – 2026-03-31"."""
         if self.kind == "training" and self.training is not None:
             return _("Training report: %(title)s") % {"title": self.training.title}
+        if self.kind == "programme" and self.programme is not None:
+            label = _("Programme report: %(title)s") % {"title": self.programme.title}
+            if self.start and self.end:
+                return f"{label} {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+            return label
         label = _("Activity report") if self.kind == "activity" else _("Coverage report")
         return f"{label} {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
 
@@ -70,6 +89,8 @@ class ReportRequest:
             "region": self.region,
             "topic": self.topic,
             "training_format": self.training_format,
+            "programme": self.programme.slug if self.programme is not None else None,
+            "donor": self.donor,
         }
         params = {key: value for key, value in values.items() if value}
         params["title"] = self.title
@@ -83,7 +104,7 @@ def _text(value: Any) -> str:
         return value.slug
     if isinstance(value, Region):
         return value.code
-    if isinstance(value, Topic):
+    if isinstance(value, Topic | Programme | Organisation):
         return value.slug
     return str(value).strip()
 
@@ -113,7 +134,7 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
 
     kind = _text(data.get("kind"))
     if kind not in KINDS:
-        errors["kind"] = _("Choose a kind of report: training, activity or coverage.")
+        errors["kind"] = _("Choose a kind of report: training, activity, coverage or programme.")
     fmt = _text(data.get("format")) or "pdf"
     if fmt not in FORMATS:
         errors["format"] = _("Choose a file format: %(formats)s.") % {"formats": ", ".join(FORMATS)}
@@ -134,6 +155,12 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
             errors["start"] = _("Give the first day of the period.")
         if end is None and "end" not in errors:
             errors["end"] = _("Give the last day of the period.")
+    elif kind == "programme":
+        # A period is optional; half of one is a mistake.
+        if start is None and end is not None and "start" not in errors:
+            errors["start"] = _("Give the first day of the period.")
+        if end is None and start is not None and "end" not in errors:
+            errors["end"] = _("Give the last day of the period.")
     if start and end and end < start:
         errors["end"] = _("The period ends before it starts.")
 
@@ -149,9 +176,28 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
             "formats": ", ".join(Training.Format.values)
         }
 
+    programme = None
+    programme_slug = _text(data.get("programme"))
+    if programme_slug:
+        programme = Programme.objects.filter(slug=programme_slug).first()
+        if programme is None:
+            errors["programme"] = _("There is no programme “%(slug)s”.") % {"slug": programme_slug}
+    elif kind == "programme":
+        errors["programme"] = _("Choose the programme to report on.")
+    donor = _text(data.get("donor")) or None
+    if (
+        donor
+        and not ProgrammeOrganisation.objects.filter(
+            role=ProgrammeOrganisation.Role.DONOR, organisation__slug=donor
+        ).exists()
+    ):
+        errors["donor"] = _("There is no donor “%(slug)s”.") % {"slug": donor}
+
     if errors:
         raise ValidationError({field: [message] for field, message in errors.items()})
 
+    if kind == "programme":
+        return ReportRequest(kind="programme", fmt=fmt, programme=programme, start=start, end=end)
     if kind == "training":
         return ReportRequest(kind="training", fmt=fmt, training=training)
     if kind == "coverage":
@@ -164,6 +210,8 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
         region=region,
         topic=topic,
         training_format=training_format,
+        programme=programme,
+        donor=donor,
     )
 
 
@@ -172,7 +220,8 @@ def report_request_validate(data: dict[str, Any]) -> ReportRequest:
 
 def report_access(user: AbstractBaseUser | AnonymousUser, request: ReportRequest) -> bool:
     """Managers and superusers run every report; a training's coordinators run its report
-    (the per-training scope of ``rtcm.core.access``)."""
+    (the per-training scope of ``rtcm.core.access``). The programme report, like the
+    activity report, is the managers'."""
     if user_has_role(user, MANAGER):  # superusers hold every role
         return True
     if request.kind != "training" or request.training is None:
@@ -214,12 +263,23 @@ def report_build(request: ReportRequest) -> tuple[bytes, str]:
     if request.kind == "training":
         report = builders.training_report(training=request.training)
     elif request.kind == "activity":
+        # The programme and donor filters are passed only when asked for.
+        by_programme: dict[str, str] = {}
+        if request.programme is not None:
+            by_programme["programme"] = request.programme.slug
+        if request.donor:
+            by_programme["donor"] = request.donor
         report = builders.activity_report(
             start=request.start,
             end=request.end,
             region=request.region,
             topic=request.topic,
             format=request.training_format,
+            **by_programme,
+        )
+    elif request.kind == "programme":
+        report = builders.programme_report(
+            programme=request.programme, start=request.start, end=request.end
         )
     else:
         report = builders.coverage_report(start=request.start, end=request.end)

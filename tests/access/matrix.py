@@ -18,6 +18,7 @@ COLUMNS = {
     "outsider": "staff, no role",
     "librarian": "librarian",
     "officer": "network officer",
+    "editor": "communications officer",
     "manager": "manager",
     "owner": "coordinator (own training)",
     "teammate": "coordinator (another's)",

@@ -26,6 +26,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from rtcm.core.roles import (
+    COMMUNICATIONS,
     COORDINATOR,
     LIBRARIAN,
     MANAGER,
@@ -53,6 +54,7 @@ MEMBER_ROLE = {
     "manager": MANAGER,
     "librarian": LIBRARIAN,
     "officer": NETWORK_OFFICER,
+    "editor": COMMUNICATIONS,
     "outsider": None,
 }
 # Admins that take a door away from everyone, superusers included: model -> views.
@@ -75,9 +77,19 @@ NOT_OFFERED: dict[str, dict[str, str]] = {
         "delete": "revoked with a reason, never deleted",
     },
     "participants.messageemail": {"add": WRITTEN_BY_A_SERVICE},
+    "core.identity": {
+        "add": "one row: edited, never a second one",
+        "delete": "one row: edited, never deleted",
+    },
+    "volunteers.servicecertificate": {"delete": "revoked with a reason, never deleted"},
+    "volunteers.volunteermessage": {
+        "add": WRITTEN_BY_A_SERVICE,
+        "delete": "the log of what was sent to a volunteer",
+    },
     "participants.notification": {"add": WRITTEN_BY_A_SERVICE},
     "participants.trainingmessage": {"add": "written on the training's messages page"},
     "participants.participant": {"delete": "erased through a data-protection request"},
+    "website.contactmessage": {"add": "written by the contact form (website.services)"},
     "participants.registration": {
         "add": "registered through participants.services (form, import, API)",
         "delete": "cancelled through participants.services (seats, waiting list, trail)",
@@ -160,6 +172,8 @@ def add_rows_of_other_models(scene) -> None:
     from experts.models import ExpertMessage
     from tests.factories import ExpertFactory
     from tests.library.test_search_and_pages import DocumentFactory
+    from tests.website.factories import NewsItemFactory, PageFactory
+    from website.models import ContactMessage
 
     ModuleFactory()  # with its topic and curriculum
     Token.objects.create(user=scene.users["owner"])
@@ -176,6 +190,33 @@ def add_rows_of_other_models(scene) -> None:
         expert=expert, kind="received", recipient=expert.email, language="en"
     )
     DocumentFactory()
+    NewsItemFactory()
+    PageFactory()
+    ContactMessage.objects.create(
+        name="Aigerim",
+        email="a@example.org",
+        topic="Hello",
+        message="Text",
+        recipient="contact@rtcm.local",
+        language="en",
+    )
+    from rtcm.core.models import Identity
+    from tests.volunteers.factories import AssignmentFactory, VolunteerFactory
+    from tests.website.factories import OrganisationFactory, ProgrammeFactory
+    from volunteers.models import ServiceCertificate, VolunteerMessage
+
+    Identity.objects.create(pk=1, primary_colour="#12355b")
+    OrganisationFactory()
+    ProgrammeFactory()
+    volunteer = VolunteerFactory()
+    AssignmentFactory(volunteer=volunteer)
+    today = scene.training.start_date
+    ServiceCertificate.objects.create(
+        volunteer=volunteer, period_start=today, period_end=today, hours=4, assignment_count=1
+    )
+    VolunteerMessage.objects.create(
+        volunteer=volunteer, kind="received", recipient=volunteer.email, language="en"
+    )
 
 
 @pytest.mark.parametrize("label", sorted(ADMIN))

@@ -17,9 +17,20 @@ def test_the_matrix_has_a_row_per_door_and_a_column_per_member():
 def test_roles_read_as_expected_in_the_printed_matrix():
     lines = {line.split("|")[1].strip(): line for line in matrix.markdown().splitlines()[2:]}
     today = [cell.strip() for cell in lines["page `staff:today:get`"].strip("|").split("|")]
-    # anonymous, no role, librarian, officer, manager, own coordinator, another's, superuser
-    assert today[1:] == ["sign-in", "403", "403", "403", "✓ rows", "✓ rows", "✓ none", "✓ rows"]
+    # anonymous, no role, librarian, officer, communications officer, manager, own
+    # coordinator, another's, superuser
+    assert today[1:] == [
+        "sign-in",
+        "403",
+        "403",
+        "403",
+        "403",
+        "✓ rows",
+        "✓ rows",
+        "✓ none",
+        "✓ rows",
+    ]
     add_training = [
         cell.strip() for cell in lines["admin `courses.training` add"].strip("|").split("|")
     ]
-    assert add_training[1:] == ["sign-in", "403", "403", "403", "403", "✓", "✓", "✓"]
+    assert add_training[1:] == ["sign-in", "403", "403", "403", "403", "403", "✓", "✓", "✓"]

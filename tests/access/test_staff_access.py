@@ -40,7 +40,7 @@ from django.utils import timezone
 from courses.models import Session, Training
 from participants.models import Attendance
 from rtcm.core import jobs
-from rtcm.core.roles import COORDINATOR, LIBRARIAN, MANAGER, NETWORK_OFFICER
+from rtcm.core.roles import COMMUNICATIONS, COORDINATOR, LIBRARIAN, MANAGER, NETWORK_OFFICER
 from tests.factories import (
     ExpertFactory,
     RegistrationFactory,
@@ -57,6 +57,7 @@ CAST = (
     "outsider",
     "librarian",
     "officer",
+    "editor",
     "manager",
     "teammate",
     "superuser",
@@ -119,6 +120,7 @@ def build_scene() -> Scene:
         "outsider": staff_user("outsider"),
         "librarian": staff_user("librarian", roles=(LIBRARIAN,)),
         "officer": staff_user("officer", roles=(NETWORK_OFFICER,)),
+        "editor": staff_user("editor", roles=(COMMUNICATIONS,)),
         "manager": staff_user("manager", roles=(MANAGER,)),
         "superuser": User.objects.create_superuser("root", password="x"),
     }
@@ -658,6 +660,30 @@ PUBLIC = {
     "api-root": "the API's index",
     "api-schema": "the API's description (staff only on a deployment: SERVE_PERMISSIONS)",
     "api-docs": "the API's description (staff only on a deployment: SERVE_PERMISSIONS)",
+    # The website (website.selectors): published only; staff who may change news or
+    # pages preview drafts.
+    "website:news_list": "published news only",
+    "website:news_detail": "published news only (drafts: staff who may change news)",
+    "website:news_image": "published news only (drafts: staff who may change news)",
+    "website:news_feed": "published news only",
+    "website:page": "published pages only (drafts: staff who may change pages)",
+    "website:partners": "partners of published programmes",
+    "website:partner_logo": "partners of published programmes, header logos",
+    "website:contact": "public contact form (rate-limited)",
+    "website:contact_done": "public page with nothing of anyone",
+    "brand_css": "the center's colours (public stylesheet)",
+    "brand_logo": "the center's logo (public)",
+    "curriculum:index": "the approved curriculum",
+    "curriculum:version": "archived versions only (drafts: 404)",
+    "curriculum:booklet": "the approved curriculum as a PDF",
+    "programmes:list": "published programmes only",
+    "programmes:detail": "published programmes only (drafts: staff who may view programmes)",
+    "programmes:logo": "logos of published programmes' organisations",
+    "volunteers:index": "public page, counts only",
+    "volunteers:apply": "public application",
+    "volunteers:apply_done": "public page with nothing of anyone",
+    "sitemap": "public pages only",
+    "robots_txt": "crawlers' rules",
 }
 
 # Admin changelists: model -> (expected outcomes, the scene's row a list should show).
@@ -679,7 +705,29 @@ ADMIN = {
     "auditlog.logentry": (expect(ok={"superuser"}), None),
     "core.region": (ADMIN_COORDINATORS, None),
     "core.countryregion": (ADMIN_COORDINATORS, None),
-    "courses.topic": (expect(ok=STAFF - {"outsider"}), None),
+    "courses.topic": (expect(ok=STAFF - {"outsider", "editor"}), None),
+    # Programmes and donors: the manager's; coordinators and officers read them, the
+    # communications officer keeps the organisations' names and logos.
+    "courses.programme": (
+        expect(ok={"owner", "teammate", "manager", "officer", "editor", "superuser"}),
+        None,
+    ),
+    "courses.organisation": (
+        expect(ok={"owner", "teammate", "manager", "editor", "superuser"}),
+        None,
+    ),
+    "core.identity": (expect(ok={"editor", "superuser"}), None),
+    # The Migration Volunteers: officers vet them, coordinators assign them.
+    "volunteers.volunteer": (
+        expect(ok={"owner", "teammate", "manager", "officer", "superuser"}),
+        None,
+    ),
+    "volunteers.assignment": (
+        expect(ok={"owner", "teammate", "manager", "officer", "superuser"}),
+        None,
+    ),
+    "volunteers.servicecertificate": (expect(ok={"manager", "officer", "superuser"}), None),
+    "volunteers.volunteermessage": (expect(ok={"officer", "superuser"}), None),
     "courses.curriculum": (ADMIN_COORDINATORS, None),
     "courses.module": (ADMIN_COORDINATORS, None),
     "courses.training": (ADMIN_SCOPED, lambda s: s.training),
@@ -699,14 +747,42 @@ ADMIN = {
         expect(rows={"owner", "manager", "officer", "superuser"}, empty={"teammate"}),
         rating_a,
     ),
+    # The website: the communications officer's (news, pages; contact messages read-only).
+    "website.newsitem": (expect(ok={"editor", "superuser"}), None),
+    "website.page": (expect(ok={"editor", "superuser"}), None),
+    "website.contactmessage": (expect(ok={"editor", "superuser"}), None),
 }
 
 
 # The admin's own views beyond the standard ones (list, add, change, delete, history).
 # The manager's POST is sent back to the change page, nothing done (no change permission).
 ADMIN_ACTION = expect(
-    ok={"owner", "manager", "superuser"}, hidden={"teammate", "outsider", "librarian", "officer"}
+    ok={"owner", "manager", "superuser"},
+    hidden={"teammate", "outsider", "librarian", "officer", "editor"},
 )
+
+
+def service_certificate_a(s):
+    from volunteers.models import ServiceCertificate, Volunteer
+
+    volunteer, _created = Volunteer.objects.get_or_create(
+        email="volunteer-a@example.org",
+        defaults={"given_name": "Aysel", "family_name": "Məmmədova", "country": "AZ"},
+    )
+    certificate = ServiceCertificate.objects.filter(volunteer=volunteer).first()
+    if certificate is None:
+        today = timezone.localdate()
+        certificate = ServiceCertificate.objects.create(
+            volunteer=volunteer,
+            period_start=today,
+            period_end=today,
+            hours=4,
+            assignment_count=1,
+        )
+        certificate.pdf.save("service.pdf", ContentFile(b"%PDF-1.4 service"), save=True)
+    return certificate.pk
+
+
 ADMIN_VIEWS = [
     Case(
         "admin:participants_registration_move",
@@ -721,6 +797,11 @@ ADMIN_VIEWS = [
         lambda s: reverse("admin:participants_certificate_revoke", kwargs={"pk": s.certificate.pk}),
         method="post",
         data=lambda s: {"reason": "Issued by mistake"},
+    ),
+    Case(
+        "admin:volunteers_servicecertificate_pdf",
+        expect(ok={"manager", "officer", "superuser"}),
+        _r("admin:volunteers_servicecertificate_pdf", pk=service_certificate_a),
     ),
 ]
 ADMIN_SITE = {  # Django's own: sign-in, index, autocomplete (which asks each model's admin)

@@ -24,8 +24,12 @@ rtcm.settings.STORAGES["staticfiles"] = {
 }
 django.setup()
 from django.core.management import call_command
-# The tables a sign-in writes to: sessions, lockout, second factor, audit log.
-for app in ("auth", "sessions", "axes", "authtoken", "otp_totp", "otp_static", "auditlog", "core"):
+# The tables a sign-in writes to: sessions, lockout, second factor, audit log; and the
+# website's (with the courses' it depends on), which every page's header and menus read.
+for app in (
+    "auth", "sessions", "axes", "authtoken", "otp_totp", "otp_static", "auditlog", "core",
+    "website",
+):
     call_command("migrate", app, verbosity=0)
 from django.contrib.auth.models import User
 from django.test import Client

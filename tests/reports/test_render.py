@@ -100,6 +100,10 @@ def report() -> Report:
 
 @pytest.fixture(scope="module")
 def pdf(report) -> bytes:
+    # Module-scoped, without the database: the identity is known to be the default one.
+    from rtcm.core.identity import identity_prime_default
+
+    identity_prime_default()
     data, name = render_report(report, "pdf")
     assert name == "rtcm-activity-report-20260402-0930.pdf"
     return data

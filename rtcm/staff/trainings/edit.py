@@ -33,7 +33,7 @@ from courses.forms import (
     SessionInlineFormSet,
     TrainingCapacityFormMixin,
 )
-from courses.models import Module, Question, Session, Signatory, Training, TrainingQuota
+from courses.models import Module, Programme, Question, Session, Signatory, Training, TrainingQuota
 from courses.services import signature_image_check, training_unique_slug
 from experts.models import Expert
 from participants.services import training_fill_from_waitlist
@@ -94,6 +94,7 @@ class TrainingForm(ContentFormMixin, StyledFormMixin, TrainingCapacityFormMixin,
             "requires_approval",
             "target_regions",
             "modules",
+            "programme",
             "min_attendance_percent",
             "min_hours",
             "certificate_language",
@@ -123,6 +124,7 @@ class TrainingForm(ContentFormMixin, StyledFormMixin, TrainingCapacityFormMixin,
         self.fields["target_regions"].error_messages["invalid_choice"] = UNKNOWN_REGION
         self.fields["target_regions"].queryset = Region.objects.order_by("position", "name")
         self.fields["modules"].queryset = Module.objects.select_related("curriculum")
+        self.fields["programme"].queryset = Programme.objects.order_by("position", "title")
         # Those who may run a training: the coordinators, and whoever runs this one now.
         users = get_user_model().objects.filter(is_active=True)
         current = Q(pk__in=self.instance.coordinators.all()) if self.instance.pk else Q()

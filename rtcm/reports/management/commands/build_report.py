@@ -23,11 +23,13 @@ OPTION_NAMES = {
     "region": "--region",
     "topic": "--topic",
     "training_format": "--training-format",
+    "programme": "--programme",
+    "donor": "--donor",
 }
 
 
 class Command(BaseCommand):
-    help = "Build a report (training, activity or coverage) and write it to a file."
+    help = "Build a report (training, activity, coverage or programme) and write it to a file."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=services.KINDS)
@@ -38,6 +40,14 @@ class Command(BaseCommand):
         parser.add_argument("--topic", default="", help="Topic slug (activity report).")
         parser.add_argument(
             "--training-format", default="", help="in_person, online or hybrid (activity report)."
+        )
+        parser.add_argument(
+            "--programme",
+            default="",
+            help="Programme slug (programme report; a filter of the activity report).",
+        )
+        parser.add_argument(
+            "--donor", default="", help="Donor organisation slug (activity report)."
         )
         parser.add_argument("--format", default="pdf", choices=FORMATS)
         parser.add_argument("--output", required=True, help="The file to write.")
@@ -52,6 +62,8 @@ class Command(BaseCommand):
             "region": options["region"],
             "topic": options["topic"],
             "training_format": options["training_format"],
+            "programme": options["programme"],
+            "donor": options["donor"],
         }
         try:
             request = services.report_request_validate(data)
