@@ -485,7 +485,9 @@ def assignment_complete(*, assignment: Assignment, hours=None, actor: User = Non
         raise InvalidHours from error
     with transaction.atomic():
         locked = (
-            Assignment.objects.select_for_update().select_related("training").get(pk=assignment.pk)
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("training")
+            .get(pk=assignment.pk)
         )
         if locked.status == Assignment.Status.CANCELLED:
             raise InvalidAssignment(_("A cancelled assignment records no hours."))

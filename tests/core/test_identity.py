@@ -111,7 +111,7 @@ def test_the_admin_stores_the_logo_re_encoded_and_refuses_a_fake_one(client, sup
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
     assert b"".join(served.streaming_content)[:4] == b"\x89PNG"
-    served.close()
+    b"".join(served.streaming_content)  # to the end: the test client then closes it
     # A PDF gets it as a data: URI, which rtcm.core.pdf's fetcher accepts.
     assert brand.logo_for_pdf().startswith("data:image/png;base64,")
     # One row: no second one, and none deleted.
@@ -178,7 +178,7 @@ def test_the_header_shows_the_partners_logos_only_where_set(client):
     assert "No logo partner" not in header
     logo = client.get(reverse("website:partner_logo", args=["iom"]))
     assert logo.status_code == 200
-    logo.close()
+    b"".join(logo.streaming_content)  # to the end: the test client then closes it
 
 
 def test_the_header_partners_cost_one_query_then_none(client, django_assert_num_queries):

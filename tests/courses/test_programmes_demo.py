@@ -31,7 +31,7 @@ def test_the_demo_trainings_are_shared_among_the_demo_programmes(seeded, client)
     logo = reverse("programmes:logo", args=[PROGRAMMES[0].slug, "european-union"])
     response = client.get(logo)
     assert response.status_code == 200
-    response.close()
+    b"".join(response.streaming_content)  # to the end: the test client then closes it
     assert client.get(reverse("programmes:list")).status_code == 200
     before = list(Training.objects.order_by("pk").values_list("pk", "programme_id"))
     assert seed_programmes() == 0

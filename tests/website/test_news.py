@@ -195,7 +195,7 @@ def test_an_items_image_is_served_only_while_the_item_is_public(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert "public" in response["Cache-Control"]
-    response.close()
+    b"".join(response.streaming_content)  # to the end: the test client then closes it
     html = client.get(item.get_absolute_url()).content.decode()
     assert f'src="{url}"' in html
     assert 'alt="Participants at the training"' in html

@@ -71,7 +71,7 @@ def test_a_partners_logo_is_served_and_others_are_not(client):
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response.close()
+    b"".join(response.streaming_content)  # to the end: the test client then closes it
     assert client.get(reverse("website:partner_logo", args=["outsider"])).status_code == 404
     html = client.get(reverse("website:partners")).content.decode()
     assert reverse("website:partner_logo", args=["iom"]) in html
@@ -82,4 +82,4 @@ def test_a_header_organisations_logo_is_served(client):
     founder.logo.save("logo.png", ContentFile(png_bytes()))
     response = client.get(reverse("website:partner_logo", args=["ministry"]))
     assert response.status_code == 200
-    response.close()
+    b"".join(response.streaming_content)  # to the end: the test client then closes it
